@@ -1,0 +1,69 @@
+# EZ-Learn — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+UV_VERSION := 0.13.9
+
+# First interpreter that really runs and is >= 3.12: python3.14 … python3.12 on PATH, then pyenv's
+# real binaries (pyenv's shims fail when its global version is older).
+PYTHON_CANDIDATES := python3.14 python3.13 python3.12 python3 \
+	$(sort $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3))
+BASE_PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
+	"$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1 \
+	&& { command -v "$$p" || echo "$$p"; } && break; done)
+
+.PHONY: help install run serve test lint format messages makemessages bench lock clean
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@if [ -z "$(BASE_PYTHON)" ]; then \
+		echo "EZ-Learn needs Python >= 3.12 (Django 6.1). Install one, or set BASE_PYTHON=/path/to/python3.12."; \
+		exit 1; fi
+	@echo "Using $(BASE_PYTHON)"
+	test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	touch $@
+
+install: $(VENV)/.installed messages ## Create the virtualenv and install the locked dependencies
+
+messages: $(VENV)/.installed ## Compile translations (locale/*.po -> .mo)
+	@cd . && $(MANAGE) compilemessages --ignore=.venv -v 0
+
+makemessages: $(VENV)/.installed ## Extract translatable strings into locale/
+	$(MANAGE) makemessages -l zh_Hant -l en --ignore=.venv --ignore=benchmarks --no-obsolete
+
+run: install ## Install, migrate, load demo data and serve http://127.0.0.1:8000
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install ## Install and run checks, lint and the whole test suite
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) check
+	DJANGO_SETTINGS_MODULE=ezlearn.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed ## Ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed ## Apply ruff fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install ## Run the benchmarks in benchmarks/ (ratios within one run)
+	DJANGO_SETTINGS_MODULE=ezlearn.settings.test $(PY) -m benchmarks
+
+lock: ## Re-resolve requirements.lock from pyproject.toml
+	$(VENV)/bin/uv pip compile --python $(PY) pyproject.toml --extra dev -o requirements.lock
+
+clean: ## Remove the virtualenv, the demo database and media
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media staticfiles

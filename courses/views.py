@@ -1,0 +1,40 @@
+"""Thin views for the catalogue: read the request, call a selector, render."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+
+from .forms import CatalogueFilterForm
+from .ics import course_sessions_ics
+from .models import CourseIndexPage, CoursePage
+from .selectors import catalogue_facets, course_catalogue
+
+COURSES_PER_PAGE = 12
+
+
+def catalogue_context(request: HttpRequest, *, index_page: CourseIndexPage) -> dict:
+    form = CatalogueFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    filters = form.to_filters()
+    paginator = Paginator(course_catalogue(filters=filters), COURSES_PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "filter_form": form,
+        "filters": filters,
+        "page_obj": page_obj,
+        "courses": page_obj.object_list,
+        "filter_querystring": query.urlencode(),
+        "facets": catalogue_facets(),
+    }
+
+
+def course_calendar(request: HttpRequest, *, course: CoursePage) -> HttpResponse:
+    """The course's upcoming sessions as an .ics file to add to a phone's calendar."""
+    ics = course_sessions_ics(course=course, sessions=course.upcoming_sessions())
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="course-{course.pk}.ics"'
+    return response

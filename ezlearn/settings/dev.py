@@ -1,0 +1,7 @@
+"""`make run`: SQLite, console email, Celery tasks in-process, debug on."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DEBUG", True)
+ALLOWED_HOSTS = ["*"]
