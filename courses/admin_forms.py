@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from .people import person_name
 from .roles import INSTRUCTORS, user_is_administrator
 
 
@@ -19,7 +20,7 @@ class CoursePageForm(WagtailAdminPageForm):
             .objects.filter(groups__name=INSTRUCTORS, is_active=True)
             .order_by("first_name", "last_name", "username")
         )
-        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        field.label_from_instance = person_name
         user = self.for_user
         if user is not None and not user_is_administrator(user):
             # An instructor cannot hand a course to someone else (or take one over).

@@ -54,7 +54,9 @@ class HandoutBlock(blocks.StructBlock):
 
 class FAQItemBlock(blocks.StructBlock):
     question = blocks.CharBlock(label=_("Question"))
-    answer = blocks.RichTextBlock(features=["bold", "italic", "link", "ul", "ol"], label=_("Answer"))
+    answer = blocks.RichTextBlock(
+        features=["bold", "italic", "link", "ul", "ol"], label=_("Answer")
+    )
 
     class Meta:
         icon = "help"
@@ -73,7 +75,10 @@ class FAQBlock(blocks.StructBlock):
 
 class CourseBodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
-        form_classname="title", icon="title", template="blocks/heading_block.html", label=_("Heading")
+        form_classname="title",
+        icon="title",
+        template="blocks/heading_block.html",
+        label=_("Heading"),
     )
     text = blocks.RichTextBlock(
         features=["h3", "bold", "italic", "link", "ol", "ul"], icon="pilcrow", label=_("Text")

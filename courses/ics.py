@@ -44,4 +44,5 @@ def course_sessions_ics(*, course: CoursePage, sessions: Iterable[CourseSession]
         event.add("description", description)
         event.add("url", url)
         calendar.add_component(event)
+    calendar.add_missing_timezones()
     return calendar.to_ical()

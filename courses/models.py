@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.html import strip_tags
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -23,22 +25,23 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
-
 from .admin_forms import CoursePageForm
 from .blocks import CourseBodyBlock
+from .people import person_name
+from .search import cjk_index_text
 from .serializers import CategorySerializer, TermSerializer, VenueSerializer
 
 
 class BilingualNameMixin(models.Model):
     """A Chinese name with an optional English one, shown in the visitor's language."""
 
-    name = models.CharField(_("name (Chinese)"), max_length=100, help_text=_("As citizens know it."))
+    name = models.CharField(
+        _("name (Chinese)"), max_length=100, help_text=_("As citizens know it.")
+    )
     name_en = models.CharField(
         _("name (English)"),
         max_length=100,
@@ -49,14 +52,14 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         if self.name_en and translation.get_language() == "en":
             return self.name_en
         return self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class District(BilingualNameMixin, index.Indexed):
@@ -108,7 +111,10 @@ class Venue(BilingualNameMixin, index.Indexed):
         OTHER = "other", _("Other")
 
     kind = models.CharField(
-        _("kind of venue"), max_length=20, choices=Kind.choices, default=Kind.LIBRARY,
+        _("kind of venue"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.LIBRARY,
         help_text=_("Helps citizens recognise the place."),
     )
     district = models.ForeignKey(
@@ -122,12 +128,20 @@ class Venue(BilingualNameMixin, index.Indexed):
         _("address"), max_length=200, help_text=_("Full street address, as on a letter.")
     )
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("21.5")), MaxValueValidator(Decimal("26.5"))],
         help_text=_("For the map link, e.g. 25.012345. Leave empty to search by address."),
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("119")), MaxValueValidator(Decimal("122.5"))],
         help_text=_("For the map link, e.g. 121.456789."),
     )
@@ -142,7 +156,10 @@ class Venue(BilingualNameMixin, index.Indexed):
         help_text=_("Computers learners can use; 0 if they bring their own phone or laptop."),
     )
     phone = models.CharField(
-        _("phone"), max_length=30, blank=True, help_text=_("Where citizens can ask, e.g. (02) 2950-0000.")
+        _("phone"),
+        max_length=30,
+        blank=True,
+        help_text=_("Where citizens can ask, e.g. (02) 2950-0000."),
     )
     directions = models.TextField(
         _("how to get there"), blank=True, help_text=_("Bus stops, MRT exits, floor and room.")
@@ -289,7 +306,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(Page):
     summary = models.TextField(
         _("what you will learn"),
         max_length=600,
@@ -418,6 +435,7 @@ class CoursePage(RoutablePageMixin, Page):
 
     search_fields = [
         *Page.search_fields,
+        index.SearchField("search_words"),
         index.SearchField("summary"),
         index.SearchField("body"),
         index.SearchField("what_to_bring"),
@@ -488,11 +506,23 @@ class CoursePage(RoutablePageMixin, Page):
     def target_group_codes(self) -> list[str]:
         return [group.code for group in self.target_groups.all()]
 
+    def search_words(self) -> str:
+        """Chinese-searchable words of what a citizen might type (see courses/search.py)."""
+        parts = [self.title, self.summary, self.what_to_bring, self.language_note]
+        if self.body:
+            parts.extend(self.body.stream_block.get_searchable_content(self.body))
+        for related in (self.venue, self.category):
+            if related is not None:
+                parts.append(related.name)
+        if self.venue_id and self.venue.district_id:
+            parts.append(self.venue.district.name)
+        return cjk_index_text(strip_tags(" ".join(str(part) for part in parts)))
+
     @property
     def instructor_name(self) -> str:
         if not self.instructor:
             return ""
-        return self.instructor.get_full_name() or self.instructor.get_username()
+        return person_name(self.instructor)
 
     def upcoming_sessions(self, now: datetime | None = None) -> list[CourseSession]:
         now = now or timezone.now()
@@ -519,12 +549,6 @@ class CoursePage(RoutablePageMixin, Page):
         previewing = getattr(request, "is_preview", False)
         context["course"] = self if previewing or not self.live else course_detail(course=self)
         return context
-
-    @path("calendar.ics", name="calendar")
-    def calendar(self, request):
-        from .views import course_calendar
-
-        return course_calendar(request, course=self)
 
 
 class CourseSession(Orderable):

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import Category, CoursePage, CourseSession, District, Language, Level, TargetGroup
+from .search import cjk_query_text
 
 # Hours (Taipei time) that split a day for the "time of day" filter.
 TIME_OF_DAY_HOURS = {
@@ -122,7 +123,7 @@ def course_catalogue(*, filters: CatalogueFilters, now: datetime | None = None) 
         )
 
     if filters.q:
-        matches = CoursePage.objects.live().search(filters.q, operator="and")
+        matches = CoursePage.objects.live().search(cjk_query_text(filters.q), operator="and")
         courses = courses.filter(pk__in=matches.get_queryset().values("pk"))
 
     return courses.order_by("first_start", "title", "pk")
@@ -151,7 +152,7 @@ class CatalogueFacets:
 def catalogue_facets() -> CatalogueFacets:
     """Choices for the catalogue's filters: districts that have venues, every category."""
     return CatalogueFacets(
-        districts=list(District.objects.all()),
+        districts=list(District.objects.filter(venues__isnull=False).distinct()),
         categories=list(Category.objects.all()),
         target_groups=list(TargetGroup.objects.all()),
         levels=list(Level.choices),

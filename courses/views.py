@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+
+from wagtail.models import Site
 
 from .forms import CatalogueFilterForm
 from .ics import course_sessions_ics
 from .models import CourseIndexPage, CoursePage
-from .selectors import catalogue_facets, course_catalogue
+from .selectors import course_catalogue
 
 COURSES_PER_PAGE = 12
 
@@ -28,12 +30,21 @@ def catalogue_context(request: HttpRequest, *, index_page: CourseIndexPage) -> d
         "page_obj": page_obj,
         "courses": page_obj.object_list,
         "filter_querystring": query.urlencode(),
-        "facets": catalogue_facets(),
     }
 
 
-def course_calendar(request: HttpRequest, *, course: CoursePage) -> HttpResponse:
-    """The course's upcoming sessions as an .ics file to add to a phone's calendar."""
+def course_calendar(request: HttpRequest, path: str) -> HttpResponse:
+    """/courses/<slug>/calendar.ics: the course's upcoming sessions as an .ics file to add to
+    a phone's calendar. Routed through the page tree, so it follows wherever the page lives."""
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    page, _args, _kwargs = site.root_page.localized.specific.route(
+        request, [part for part in path.split("/") if part]
+    )
+    course = page.specific
+    if not isinstance(course, CoursePage) or course.get_view_restrictions().exists():
+        raise Http404
     ics = course_sessions_ics(course=course, sessions=course.upcoming_sessions())
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="course-{course.pk}.ics"'

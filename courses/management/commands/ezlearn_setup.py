@@ -4,7 +4,10 @@ from courses.services import site_setup
 
 
 class Command(BaseCommand):
-    help = "Create the page tree, the Instructors and Administrators groups and the approval workflow (idempotent)."
+    help = (
+        "Create the page tree, the Instructors and Administrators groups and the approval "
+        "workflow (idempotent)."
+    )
 
     def handle(self, *args, **options):
         catalogue = site_setup()

@@ -1,0 +1,19 @@
+from .courses import (
+    AdministratorFactory,
+    CategoryFactory,
+    CoursePageFactory,
+    InstructorFactory,
+    TermFactory,
+    UserFactory,
+    VenueFactory,
+)
+
+__all__ = [
+    "AdministratorFactory",
+    "CategoryFactory",
+    "CoursePageFactory",
+    "InstructorFactory",
+    "TermFactory",
+    "UserFactory",
+    "VenueFactory",
+]
