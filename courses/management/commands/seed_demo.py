@@ -1,0 +1,73 @@
+"""`manage.py seed_demo`: a catalogue that looks alive, with demo logins for the admin."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from courses import demo
+from courses.models import CoursePage
+from courses.services import site_setup
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the site (like ezlearn_setup), demo users, venues, categories, terms and "
+        f"{demo.DEFAULT_COURSE_COUNT} courses. Idempotent: only what is missing is created."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=demo.DEFAULT_COURSE_COUNT,
+            metavar="N",
+            help=f"Number of courses (default {demo.DEFAULT_COURSE_COUNT}); e.g. for benchmarks.",
+        )
+
+    def handle(self, *args, **options) -> None:
+        count = options["scale"]
+        if count < 0:
+            raise CommandError("--scale must be 0 or more.")
+        began = time.monotonic()
+        with transaction.atomic():
+            catalogue = site_setup()
+            report = demo.demo_seed(catalogue=catalogue, count=count)
+        elapsed = time.monotonic() - began
+
+        for kind in ("users", "venues", "categories", "terms", "courses"):
+            self.stdout.write(
+                f"{kind:<11} {report.created[kind]:>5} created, "
+                f"{report.existing[kind]:>5} already there"
+            )
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {elapsed:.1f} s."))
+        if count and not CoursePage.objects.live().search("手機").count():
+            self.stdout.write(
+                self.style.WARNING(
+                    "The search index finds no courses; run `manage.py update_index`."
+                )
+            )
+        self._credentials()
+
+    def _credentials(self) -> None:
+        base_url = getattr(settings, "WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+        last = demo.INSTRUCTORS_DEMO[-1].username
+        lines = [
+            f"  Admin:              {base_url.rstrip('/')}/admin/",
+            f"  Administrator:      username {demo.ADMIN_USERNAME}"
+            f"    password {demo.ADMIN_PASSWORD}",
+            f"  Demo instructor:    username {demo.INSTRUCTOR_USERNAME}"
+            f"    password {demo.INSTRUCTOR_PASSWORD}",
+            f"  Other instructors:  username instructor2 … {last}"
+            f"    password {demo.INSTRUCTOR_PASSWORD}",
+            "  (Users that already existed keep their own passwords.)",
+        ]
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.MIGRATE_HEADING("Demo logins (demo data only, never in production):")
+        )
+        for line in lines:
+            self.stdout.write(line)
