@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from .models import Category, CoursePage, CourseSession, District, Language, Level, TargetGroup
@@ -126,7 +126,9 @@ def course_catalogue(*, filters: CatalogueFilters, now: datetime | None = None) 
         matches = CoursePage.objects.live().search(cjk_query_text(filters.q), operator="and")
         courses = courses.filter(pk__in=matches.get_queryset().values("pk"))
 
-    return courses.order_by("first_start", "title", "pk")
+    # Courses a citizen can still join come first (soonest first), then those already running.
+    already_started = Case(When(first_start__lt=now, then=Value(1)), default=Value(0))
+    return courses.order_by(already_started, "first_start", "title", "pk")
 
 
 def course_upcoming_list(*, limit: int = 6, now: datetime | None = None) -> list[CoursePage]:

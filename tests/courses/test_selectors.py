@@ -157,3 +157,25 @@ def test_default_now_is_the_current_time(catalogue):
     course.registration_closes_at = timezone.now() - timedelta(minutes=1)
     course.save()
     assert list(course_catalogue(filters=CatalogueFilters(open_only=True))) == []
+
+
+def test_courses_not_yet_started_come_before_running_ones(catalogue):
+    running = CoursePageFactory(
+        parent=catalogue,
+        title="進行中",
+        sessions=[
+            (taipei(2026, 11, 16, 9), taipei(2026, 11, 16, 12)),
+            (taipei(2026, 11, 30, 9), taipei(2026, 11, 30, 12)),
+        ],
+    )
+    later = CoursePageFactory(
+        parent=catalogue,
+        title="下個月",
+        sessions=[(taipei(2026, 12, 20, 9), taipei(2026, 12, 20, 12))],
+    )
+    soon = CoursePageFactory(
+        parent=catalogue,
+        title="下週",
+        sessions=[(taipei(2026, 11, 27, 9), taipei(2026, 11, 27, 12))],
+    )
+    assert titles() == [soon.title, later.title, running.title]
