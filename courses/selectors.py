@@ -71,7 +71,6 @@ def _course_base_queryset() -> QuerySet[CoursePage]:
         )
         .annotate(
             first_start=Subquery(sessions.order_by("start").values("start")[:1]),
-            last_end=Subquery(sessions.order_by("-end").values("end")[:1]),
         )
     )
 
@@ -86,7 +85,9 @@ def course_catalogue(*, filters: CatalogueFilters, now: datetime | None = None) 
     courses = _course_base_queryset()
 
     if not filters.include_past:
-        courses = courses.filter(last_end__gte=now)
+        courses = courses.filter(
+            Exists(CourseSession.objects.filter(page=OuterRef("pk"), end__gte=now))
+        )
     if filters.district:
         courses = courses.filter(venue__district__slug=filters.district)
     if filters.venue:
@@ -109,10 +110,10 @@ def course_catalogue(*, filters: CatalogueFilters, now: datetime | None = None) 
     # Weekday, time of day and dates must all hold for the same session.
     session_filter = Q()
     if filters.weekdays:
-        session_filter &= Q(start__iso_week_day__in=filters.weekdays)
+        session_filter &= Q(weekday__in=filters.weekdays)
     if filters.time_of_day in TIME_OF_DAY_HOURS:
         low, high = TIME_OF_DAY_HOURS[filters.time_of_day]
-        session_filter &= Q(start__hour__gte=low, start__hour__lt=high)
+        session_filter &= Q(start_hour__gte=low, start_hour__lt=high)
     if filters.date_from:
         session_filter &= Q(start__gte=_local_midnight(filters.date_from))
     if filters.date_to:
@@ -124,7 +125,8 @@ def course_catalogue(*, filters: CatalogueFilters, now: datetime | None = None) 
 
     if filters.q:
         matches = CoursePage.objects.live().search(cjk_query_text(filters.q), operator="and")
-        courses = courses.filter(pk__in=matches.get_queryset().values("pk"))
+        # Only membership matters here (the catalogue has its own order): drop the ranking.
+        courses = courses.filter(pk__in=matches.get_queryset().order_by().values("pk"))
 
     # Courses a citizen can still join come first (soonest first), then those already running.
     already_started = Case(When(first_start__lt=now, then=Value(1)), default=Value(0))

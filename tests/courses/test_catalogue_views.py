@@ -97,7 +97,9 @@ def _create_courses(catalogue, count):
         catalogue.add_child(instance=page)
         pages.append(page)
     CourseSession.objects.bulk_create(
-        CourseSession(page=page, start=s.start, end=s.end)
+        CourseSession(
+            page=page, start=s.start, end=s.end, weekday=s.weekday, start_hour=s.start_hour
+        )
         for page in pages
         for s in template.session_list
     )

@@ -86,3 +86,13 @@ def test_person_name_puts_a_chinese_family_name_first_without_a_space():
     assert person_name(User(first_name="Yuraw", last_name="Watan")) == "Yuraw Watan"
     assert person_name(User(first_name="Nguyễn Thị Lan")) == "Nguyễn Thị Lan"
     assert person_name(User(username="teacher")) == "teacher"
+
+
+def test_session_keeps_its_taipei_weekday_and_hour(catalogue):
+    from datetime import UTC, datetime
+
+    course = CoursePageFactory(parent=catalogue, sessions=[])
+    # Sunday 23:30 UTC is Monday 07:30 in Taipei.
+    start = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)
+    session = CourseSession.objects.create(page=course, start=start, end=start + timedelta(hours=2))
+    assert (session.weekday, session.start_hour) == (1, 7)

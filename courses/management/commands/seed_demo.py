@@ -6,7 +6,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 
 from courses import demo
 from courses.models import CoursePage
@@ -36,6 +36,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             catalogue = site_setup()
             report = demo.demo_seed(catalogue=catalogue, count=count)
+        if connection.vendor == "sqlite":
+            # Without table statistics SQLite probes the full-text index once per indexed row
+            # (150 ms instead of 3 ms for a search at 2,000 courses). PostgreSQL's autovacuum
+            # keeps its own statistics.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         elapsed = time.monotonic() - began
 
         for kind in ("users", "venues", "categories", "terms", "courses"):
