@@ -49,7 +49,7 @@ test: install ## Install and run checks, lint and the whole test suite
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) check
 	DJANGO_SETTINGS_MODULE=ezlearn.settings.test $(MANAGE) makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## Ruff lint and format check
 	$(VENV)/bin/ruff check .

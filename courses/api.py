@@ -18,6 +18,7 @@ class CoursesAPIViewSet(PagesAPIViewSet):
         "target_group_codes",
         "language",
         "capacity",
+        "seats_left",
         "registration_opens_at",
         "registration_closes_at",
         "total_hours",
@@ -29,7 +30,7 @@ class CoursesAPIViewSet(PagesAPIViewSet):
             CoursePage.objects.filter(
                 pk__in=self.get_base_queryset().type(CoursePage).values_list("pk", flat=True)
             )
-            .select_related("venue__district", "category", "term", "instructor")
+            .select_related("venue__district", "category", "term", "instructor", "seats")
             .prefetch_related("target_groups", "sessions")
             .order_by("pk")
         )

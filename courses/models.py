@@ -204,10 +204,21 @@ class Term(BilingualNameMixin):
 
     starts_on = models.DateField(_("starts on"), help_text=_("First day classes may be held."))
     ends_on = models.DateField(_("ends on"), help_text=_("Last day classes may be held."))
+    max_enrollments_per_learner = models.PositiveSmallIntegerField(
+        _("courses per learner"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How many courses of this term one learner may hold at once (enrolled or waiting). "
+            "Leave empty for no limit."
+        ),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("name_en")]),
         FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+        FieldPanel("max_enrollments_per_learner"),
     ]
 
     class Meta:
@@ -385,6 +396,34 @@ class CoursePage(Page):
         validators=[MinValueValidator(1), MaxValueValidator(500)],
         help_text=_("How many learners the room and equipment can take."),
     )
+    reserved_seats = models.PositiveSmallIntegerField(
+        _("seats reserved for target groups"),
+        default=0,
+        help_text=_(
+            "Seats kept for learners of the groups this course is designed for (seniors, "
+            "indigenous peoples, new immigrants). 0 for none."
+        ),
+    )
+    reserved_release_days = models.PositiveSmallIntegerField(
+        _("release reserved seats (days before)"),
+        default=7,
+        validators=[MaxValueValidator(90)],
+        help_text=_(
+            "Unused reserved seats open to everyone this many days before the first class."
+        ),
+    )
+    cancellation_hours = models.PositiveSmallIntegerField(
+        _("cancel until (hours before)"),
+        default=24,
+        validators=[MaxValueValidator(24 * 30)],
+        help_text=_("Learners can cancel online until this many hours before the first class."),
+    )
+    completion_percent = models.PositiveSmallIntegerField(
+        _("attendance needed to complete (%)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Share of the sessions a learner must attend to complete the course."),
+    )
     registration_opens_at = models.DateTimeField(
         _("registration opens"), help_text=_("From when citizens can enroll (Taipei time).")
     )
@@ -417,12 +456,16 @@ class CoursePage(Page):
         MultiFieldPanel(
             [
                 FieldPanel("venue"),
-                FieldPanel("capacity"),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("reserved_seats")]),
                 FieldRowPanel(
                     [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
                 ),
+                FieldRowPanel(
+                    [FieldPanel("reserved_release_days"), FieldPanel("cancellation_hours")]
+                ),
+                FieldPanel("completion_percent"),
             ],
-            heading=_("Where and how many"),
+            heading=_("Where, how many and the rules"),
         ),
         InlinePanel("sessions", min_num=1, label=_("Sessions"), heading=_("Sessions")),
     ]
@@ -456,6 +499,7 @@ class CoursePage(Page):
         APIField("venue", serializer=VenueSerializer()),
         APIField("instructor_name"),
         APIField("capacity"),
+        APIField("seats_left"),
         APIField("registration_opens_at"),
         APIField("registration_closes_at"),
         APIField("total_hours"),
@@ -474,6 +518,10 @@ class CoursePage(Page):
 
     def clean(self) -> None:
         super().clean()
+        if self.capacity and self.reserved_seats > self.capacity:
+            raise ValidationError(
+                {"reserved_seats": _("Reserved seats cannot be more than the seats.")}
+            )
         if (
             self.registration_opens_at
             and self.registration_closes_at
@@ -504,6 +552,22 @@ class CoursePage(Page):
         return round(seconds / 3600, 1)
 
     @property
+    def seats_left(self) -> int:
+        """Free seats; reads the seats row the catalogue selects with the page."""
+        try:
+            taken = self.seats.taken
+        except CourseSeats.DoesNotExist:
+            taken = 0
+        return max(self.capacity - taken, 0)
+
+    @property
+    def waitlist_length(self) -> int:
+        try:
+            return self.seats.waitlisted
+        except CourseSeats.DoesNotExist:
+            return 0
+
+    @property
     def target_group_codes(self) -> list[str]:
         return [group.code for group in self.target_groups.all()]
 
@@ -528,6 +592,15 @@ class CoursePage(Page):
     def upcoming_sessions(self, now: datetime | None = None) -> list[CourseSession]:
         now = now or timezone.now()
         return [s for s in self.session_list if s.end >= now]
+
+    def reserved_release_at(self) -> datetime | None:
+        """When unused reserved seats open to everyone."""
+        first = self.first_session
+        return first.start - timedelta(days=self.reserved_release_days) if first else None
+
+    def cancellation_closes_at(self) -> datetime | None:
+        first = self.first_session
+        return first.start - timedelta(hours=self.cancellation_hours) if first else None
 
     def registration_is_open(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -599,3 +672,29 @@ class CourseSession(Orderable):
     @property
     def hours(self) -> float:
         return round((self.end - self.start).total_seconds() / 3600, 1)
+
+
+class CourseSeats(models.Model):
+    """How many seats of a course are taken. A small row beside the page, never a page field:
+    publishing an older revision would overwrite a count kept on the page. Enrollment locks
+    this row for every change of seats, so its counts are always true."""
+
+    course = models.OneToOneField(
+        CoursePage, on_delete=models.CASCADE, primary_key=True, related_name="seats"
+    )
+    general_taken = models.PositiveIntegerField(default=0)
+    reserved_taken = models.PositiveIntegerField(default=0)
+    waitlisted = models.PositiveIntegerField(default=0)
+    reserved_released_at = models.DateTimeField(null=True, blank=True)
+    completion_decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("seats of a course")
+        verbose_name_plural = _("seats of courses")
+
+    def __str__(self) -> str:
+        return f"{self.course_id}: {self.taken}"
+
+    @property
+    def taken(self) -> int:
+        return self.general_taken + self.reserved_taken

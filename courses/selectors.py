@@ -64,7 +64,7 @@ def _course_base_queryset() -> QuerySet[CoursePage]:
     return (
         CoursePage.objects.live()
         .public()
-        .select_related("venue__district", "category", "term", "instructor")
+        .select_related("venue__district", "category", "term", "instructor", "seats")
         .prefetch_related(
             Prefetch("sessions", queryset=CourseSession.objects.order_by("start")),
             "target_groups",

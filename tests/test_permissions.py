@@ -42,6 +42,10 @@ def course_form_data(course=None, **overrides) -> dict:
         "language_note": "",
         "venue": venue.pk,
         "capacity": 20,
+        "reserved_seats": 0,
+        "reserved_release_days": 7,
+        "cancellation_hours": 24,
+        "completion_percent": 75,
         "registration_opens_at": "2026-11-01 09:00",
         "registration_closes_at": "2026-12-20 17:00",
         "sessions": inline_formset(
@@ -260,3 +264,13 @@ def test_anonymous_visitors_are_sent_to_the_admin_login(client, catalogue):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_admin_form_refuses_more_reserved_seats_than_seats(client, catalogue, administrator):
+    client.force_login(administrator)
+    url = f"/admin/pages/add/courses/coursepage/{catalogue.pk}/"
+    response = client.post(url, course_form_data(capacity=10, reserved_seats=11))
+    assert response.status_code == 200
+    assert "reserved_seats" in response.context["form"].errors
+    assert response.context["form"]["title"].value() == "長輩 LINE 視訊"  # nothing typed is lost
+    assert not CoursePage.objects.filter(slug="line-video-call").exists()

@@ -7,8 +7,10 @@ from .courses import (
     UserFactory,
     VenueFactory,
 )
+from .enrollment import LearnerFactory
 
 __all__ = [
+    "LearnerFactory",
     "AdministratorFactory",
     "CategoryFactory",
     "CoursePageFactory",
