@@ -1,0 +1,232 @@
+"""Reads of enrollment data: participation reports. Aggregates are computed by the database
+(one grouped query per table), never by looping over enrollments in Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import TargetGroup
+
+from .choices import SelfIdentification
+from .models import Attendance, Enrollment
+
+Status = Enrollment.Status
+TAKING_PART = Q(status__in=[Status.CONFIRMED, Status.COMPLETED, Status.NOT_COMPLETED])
+DECIDED = Q(status__in=[Status.COMPLETED, Status.NOT_COMPLETED])
+
+
+def small_cell_threshold() -> int:
+    return getattr(settings, "EZLEARN_SMALL_CELL_THRESHOLD", 10)
+
+
+@dataclass(frozen=True)
+class ParticipationFilters:
+    term: int | None = None
+    district: str = ""
+    category: str = ""
+
+
+@dataclass
+class ParticipationRow:
+    key: str
+    label: str
+    learners: int = 0
+    enrollments: int = 0
+    waitlisted: int = 0
+    cancelled: int = 0
+    decided: int = 0
+    completed: int = 0
+    present: int = 0
+    marked: int = 0
+    suppressed: bool = False
+
+    @property
+    def completion_rate(self) -> float | None:
+        return round(100 * self.completed / self.decided, 1) if self.decided else None
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return round(100 * self.present / self.marked, 1) if self.marked else None
+
+
+@dataclass
+class ParticipationTable:
+    dimension: str
+    title: str
+    rows: list[ParticipationRow] = field(default_factory=list)
+    demographic: bool = False
+
+
+def _enrollments(filters: ParticipationFilters) -> QuerySet[Enrollment]:
+    enrollments = Enrollment.objects.all()
+    if filters.term:
+        enrollments = enrollments.filter(course__term_id=filters.term)
+    if filters.district:
+        enrollments = enrollments.filter(course__venue__district__slug=filters.district)
+    if filters.category:
+        enrollments = enrollments.filter(course__category__slug=filters.category)
+    return enrollments
+
+
+def _counts(extra: Q | None = None) -> dict:
+    """Conditional counts over enrollments, optionally narrowed by `extra`."""
+
+    def q(condition: Q) -> Q:
+        return condition & extra if extra is not None else condition
+
+    return {
+        "learners": Count("learner", filter=q(TAKING_PART), distinct=True),
+        "enrollments": Count("pk", filter=q(TAKING_PART)),
+        "waitlisted": Count("pk", filter=q(Q(status=Status.WAITLISTED))),
+        "cancelled": Count("pk", filter=q(Q(status=Status.CANCELLED))),
+        "decided": Count("pk", filter=q(DECIDED)),
+        "completed": Count("pk", filter=q(Q(status=Status.COMPLETED))),
+    }
+
+
+def _attendance(filters: ParticipationFilters) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(
+        enrollment__in=_enrollments(filters).filter(TAKING_PART).values("pk")
+    )
+
+
+ATTENDANCE_COUNTS = {
+    "present": Count("pk", filter=Q(present=True)),
+    "marked": Count("pk"),
+}
+
+
+def _grouped_table(
+    *, filters: ParticipationFilters, dimension: str, title, key: str, labels: dict
+) -> ParticipationTable:
+    """One grouped query for enrollments and one for attendance, joined on the group key."""
+    table = ParticipationTable(dimension=dimension, title=title)
+    grouped = _enrollments(filters).values(key).annotate(**_counts()).order_by(key)
+    attendance = {
+        row[f"enrollment__{key}"]: row
+        for row in _attendance(filters)
+        .values(f"enrollment__{key}")
+        .annotate(**ATTENDANCE_COUNTS)
+        .order_by()
+    }
+    for row in grouped:
+        group = row[key]
+        marks = attendance.get(group, {})
+        table.rows.append(
+            ParticipationRow(
+                key=str(group),
+                label=str(labels.get(group, group if group is not None else _("Not set"))),
+                learners=row["learners"],
+                enrollments=row["enrollments"],
+                waitlisted=row["waitlisted"],
+                cancelled=row["cancelled"],
+                decided=row["decided"],
+                completed=row["completed"],
+                present=marks.get("present", 0),
+                marked=marks.get("marked", 0),
+            )
+        )
+    return table
+
+
+def target_group_conditions(today: date | None = None, prefix: str = "") -> dict[str, Q]:
+    """Who counts in each target group, as database conditions on a learner. Seniors derive
+    from the year of birth (indigenous elders from the lower age). Self-identification only
+    exists with consent, so counting it never reads data a learner did not agree to give."""
+    year = (today or timezone.localdate()).year
+    p = prefix
+    senior = Q(**{f"{p}birth_year__lte": year - settings.EZLEARN_SENIOR_AGE}) | Q(
+        **{
+            f"{p}indigenous": SelfIdentification.YES,
+            f"{p}birth_year__lte": year - settings.EZLEARN_INDIGENOUS_SENIOR_AGE,
+        }
+    )
+    return {
+        TargetGroup.Code.SENIORS: senior,
+        TargetGroup.Code.INDIGENOUS: Q(**{f"{p}indigenous": SelfIdentification.YES}),
+        TargetGroup.Code.NEW_IMMIGRANTS: Q(**{f"{p}new_immigrant": SelfIdentification.YES}),
+    }
+
+
+def _target_group_table(filters: ParticipationFilters, today: date | None) -> ParticipationTable:
+    """Groups overlap (an indigenous senior counts in both), so each is a filtered aggregate;
+    all of them come from one query, and attendance from one more."""
+    table = ParticipationTable(
+        dimension="target_group", title=_("By target group"), demographic=True
+    )
+    groups = target_group_conditions(today, prefix="learner__")
+    groups_for_attendance = target_group_conditions(today, prefix="enrollment__learner__")
+    aggregates = {}
+    for code, condition in groups.items():
+        for name, count in _counts(extra=condition).items():
+            aggregates[f"{code}__{name}"] = count
+    totals = _enrollments(filters).aggregate(**aggregates)
+    marks_aggregates = {}
+    for code, condition in groups_for_attendance.items():
+        marks_aggregates[f"{code}__present"] = Count("pk", filter=Q(present=True) & condition)
+        marks_aggregates[f"{code}__marked"] = Count("pk", filter=condition)
+    marks = _attendance(filters).aggregate(**marks_aggregates)
+    labels = dict(TargetGroup.Code.choices)
+    threshold = small_cell_threshold()
+    for code in groups:
+        row = ParticipationRow(
+            key=code,
+            label=str(labels[code]),
+            present=marks[f"{code}__present"],
+            marked=marks[f"{code}__marked"],
+            **{name: totals[f"{code}__{name}"] for name in _counts()},
+        )
+        if row.learners < threshold:
+            row = ParticipationRow(key=code, label=row.label, suppressed=True)
+        table.rows.append(row)
+    return table
+
+
+@dataclass
+class ParticipationSummary:
+    filters: ParticipationFilters
+    total: ParticipationRow
+    tables: list[ParticipationTable]
+
+
+def participation_summary(
+    *, filters: ParticipationFilters, today: date | None = None
+) -> ParticipationSummary:
+    """Enrollments, attendance and completion by term, district, category and target group.
+    Target-group cells with fewer learners than the small-cell threshold are suppressed."""
+    from courses.models import Category, District, Term
+
+    totals = _enrollments(filters).aggregate(**_counts())
+    marks = _attendance(filters).aggregate(**ATTENDANCE_COUNTS)
+    total = ParticipationRow(key="all", label=str(_("All learners")), **totals, **marks)
+    tables = [
+        _grouped_table(
+            filters=filters,
+            dimension="term",
+            title=_("By term"),
+            key="course__term_id",
+            labels={t.pk: t.display_name for t in Term.objects.all()},
+        ),
+        _grouped_table(
+            filters=filters,
+            dimension="district",
+            title=_("By district of the venue"),
+            key="course__venue__district__slug",
+            labels={d.slug: d.display_name for d in District.objects.all()},
+        ),
+        _grouped_table(
+            filters=filters,
+            dimension="category",
+            title=_("By topic"),
+            key="course__category__slug",
+            labels={c.slug: c.display_name for c in Category.objects.all()},
+        ),
+        _target_group_table(filters, today),
+    ]
+    return ParticipationSummary(filters=filters, total=total, tables=tables)
