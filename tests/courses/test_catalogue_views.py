@@ -190,3 +190,16 @@ def test_language_switcher_shows_the_site_in_english(client, catalogue):
     response = client.get("/courses/")
     assert '<html lang="en"' in response.text
     assert "Banqiao" in response.text
+
+
+def test_catalogue_shows_seats_left_and_full_courses(client, catalogue):
+    from courses.models import CourseSeats
+
+    open_course = CoursePageFactory(parent=catalogue, title="還有位子", capacity=20)
+    full_course = CoursePageFactory(parent=catalogue, title="已額滿", capacity=20)
+    CourseSeats.objects.create(course=open_course, general_taken=5)
+    CourseSeats.objects.create(course=full_course, general_taken=20, waitlisted=3)
+    client.cookies.load({"ezlearn_language": "en"})
+    text = client.get("/courses/").text
+    assert "15 seats left" in text
+    assert "Full" in text and "3 waiting" in text
