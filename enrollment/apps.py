@@ -6,3 +6,10 @@ class EnrollmentConfig(AppConfig):
     name = "enrollment"
     verbose_name = _("Enrollment")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from courses.demo import demo_data_seeded
+
+        from .demo import demo_enrollment_seed
+
+        demo_data_seeded.connect(demo_enrollment_seed, dispatch_uid="enrollment-demo")

@@ -95,18 +95,23 @@ def _notify(enrollment: Enrollment, kind: str) -> None:
     )
 
 
-def _kick_outbox() -> None:
-    """After commit, ask a worker to send due messages now. If the broker is down the
-    citizen must not notice: the rows stay due and Celery beat's relay sends them later."""
+def _send_due_now() -> None:
     from .tasks import notifications_send_due
 
-    def kick() -> None:
-        try:
-            notifications_send_due.delay()
-        except Exception:  # any broker failure; the outbox keeps the message
-            logger.warning("Could not reach the task broker; the outbox will retry.", exc_info=True)
+    try:
+        notifications_send_due.delay()
+    except Exception:  # any broker failure; the outbox keeps the message
+        logger.warning("Could not reach the task broker; the outbox will retry.", exc_info=True)
 
-    transaction.on_commit(kick)
+
+def _kick_outbox() -> None:
+    """After commit, ask a worker to send due messages now (once per transaction). If the
+    broker is down the citizen must not notice: the rows stay due and Celery beat's relay
+    sends them later."""
+    connection = transaction.get_connection()
+    if any(callback is _send_due_now for _sids, callback, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_send_due_now)
 
 
 def waitlist_position(*, enrollment: Enrollment) -> int | None:

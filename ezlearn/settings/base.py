@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -162,6 +165,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "EZ-Learn <no-reply@ez
 # Celery: with no broker configured, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BROKER_URL = "memory://"  # never used: tasks run in-process
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -192,7 +197,37 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 
-LOGIN_URL = "wagtailadmin_login"
+# Citizens' accounts (django-allauth): sign up and sign in with an email address or a Taiwanese
+# mobile number; the number is kept on the learner (enrollment/accounts.py). Staff sign in to
+# the Wagtail admin at /admin/login/ with their username.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+LOGIN_REDIRECT_URL = "/my/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "enrollment.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "enrollment.accounts.SignupForm"}
+ACCOUNT_USER_DISPLAY = "enrollment.accounts.user_display"
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+# Email and mobile are each optional; the sign-up form requires one of them, which allauth's
+# check account.W001 cannot see.
+ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1*", "password2*"]
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Optional: a senior can enroll straight away; the confirmation link is still sent and works
+# with one tap (no second "confirm" button).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[EZ-Learn] "
+# "Send me a sign-in code" by email or text message: no password to remember.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# A code at sign-up needs the learner to record that the number was verified (not stored yet).
+ACCOUNT_PHONE_VERIFICATION_ENABLED = False
+# Where text messages go: the log by default; production sets a provider's backend.
+EZLEARN_SMS_BACKEND = os.environ.get("EZLEARN_SMS_BACKEND", "enrollment.phone.ConsoleSmsBackend")
 
 EZLEARN_SENIOR_AGE = int(os.environ.get("EZLEARN_SENIOR_AGE", "65"))
 EZLEARN_INDIGENOUS_SENIOR_AGE = int(os.environ.get("EZLEARN_INDIGENOUS_SENIOR_AGE", "55"))
@@ -206,5 +241,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "celery": {"level": "WARNING"},
     },
 }

@@ -12,7 +12,7 @@ if SECRET_KEY.startswith("insecure-"):
     raise ImproperlyConfigured("Set SECRET_KEY in the environment.")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production needs DATABASE_URL pointing at PostgreSQL.")
-if not CELERY_BROKER_URL:
+if not os.environ.get("CELERY_BROKER_URL"):
     raise ImproperlyConfigured("Production needs CELERY_BROKER_URL (Redis).")
 
 CELERY_TASK_ALWAYS_EAGER = False

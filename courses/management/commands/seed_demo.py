@@ -36,6 +36,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             catalogue = site_setup()
             report = demo.demo_seed(catalogue=catalogue, count=count)
+            # Apps built on the catalogue (enrollment, surveys) add their demo data here.
+            demo.demo_data_seeded.send(sender=self.__class__, report=report)
         if connection.vendor == "sqlite":
             # Without table statistics SQLite probes the full-text index once per indexed row
             # (150 ms instead of 3 ms for a search at 2,000 courses). PostgreSQL's autovacuum
@@ -44,7 +46,7 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
         elapsed = time.monotonic() - began
 
-        for kind in ("users", "venues", "categories", "terms", "courses"):
+        for kind in report.kinds():
             self.stdout.write(
                 f"{kind:<11} {report.created[kind]:>5} created, "
                 f"{report.existing[kind]:>5} already there"
