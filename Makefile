@@ -15,7 +15,7 @@ BASE_PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	"$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1 \
 	&& { command -v "$$p" || echo "$$p"; } && break; done)
 
-.PHONY: help install run serve test lint format messages makemessages bench lock clean
+.PHONY: help install fonts run serve test lint format messages makemessages bench lock clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -31,7 +31,27 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
 	touch $@
 
-install: $(VENV)/.installed messages ## Create the virtualenv and install the locked dependencies
+install: $(VENV)/.installed messages fonts ## Create the virtualenv and install the locked dependencies
+
+# PDF slips and certificates need a Traditional Chinese font: without it WeasyPrint prints every
+# Chinese character as an empty box. Installed from Debian when we can (root + apt-get); else a
+# warning, so that `make run` still works.
+CJK_FONT := Noto Sans CJK TC
+fonts: ## Make sure the Traditional Chinese font for PDFs (Noto Sans CJK TC) is installed
+	@if command -v fc-list >/dev/null 2>&1 && fc-list | grep -q "$(CJK_FONT)"; then \
+		exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing fonts-noto-cjk ($(CJK_FONT), for PDF slips and certificates)…"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -q --no-install-recommends fonts-noto-cjk >/dev/null \
+			|| { apt-get update -q >/dev/null && \
+			     apt-get install -y -q --no-install-recommends fonts-noto-cjk >/dev/null; } \
+			|| echo "WARNING: could not install fonts-noto-cjk: Chinese in PDFs will print as boxes."; \
+	else \
+		echo "WARNING: the font \"$(CJK_FONT)\" is missing, so Chinese in PDF slips and"; \
+		echo "         certificates will print as empty boxes. Install it as root:"; \
+		echo "         apt-get install fonts-noto-cjk   (Debian/Ubuntu)"; \
+	fi
 
 messages: $(VENV)/.installed ## Compile translations (locale/*.po -> .mo)
 	@cd . && $(MANAGE) compilemessages --ignore=.venv -v 0
@@ -49,7 +69,8 @@ test: install ## Install and run checks, lint and the whole test suite
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) check
 	DJANGO_SETTINGS_MODULE=ezlearn.settings.test $(MANAGE) makemigrations --check --dry-run
-	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --create-db -m "not browser" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --create-db -m browser $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## Ruff lint and format check
 	$(VENV)/bin/ruff check .

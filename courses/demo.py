@@ -43,7 +43,7 @@ from .models import (
     Term,
     Venue,
 )
-from .roles import ADMINISTRATORS, INSTRUCTORS
+from .roles import ADMINISTRATORS, COUNTER_STAFF, INSTRUCTORS
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 SEED = 2026
@@ -56,6 +56,8 @@ ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "ezlearn-admin"  # noqa: S105
 INSTRUCTOR_USERNAME = "instructor"
 INSTRUCTOR_PASSWORD = "ezlearn-instructor"  # noqa: S105
+COUNTER_USERNAME = "counter"
+COUNTER_PASSWORD = "ezlearn-counter"  # noqa: S105
 
 SENIORS = TargetGroup.Code.SENIORS.value
 INDIGENOUS = TargetGroup.Code.INDIGENOUS.value
@@ -1911,7 +1913,18 @@ def demo_users_setup(report: SeedReport) -> dict[str, AbstractUser]:
         )
     admin.groups.add(administrators_group)
 
-    users: dict[str, AbstractUser] = {ADMIN_USERNAME: admin}
+    counter = existing.get(COUNTER_USERNAME)
+    report.count("users", created=counter is None)
+    if counter is None:
+        counter = user_model.objects.create(
+            username=COUNTER_USERNAME,
+            first_name="板橋圖書館服務台",
+            email=f"counter@{EMAIL_DOMAIN}",
+            password=password_hash(COUNTER_PASSWORD),
+        )
+    counter.groups.add(Group.objects.get(name=COUNTER_STAFF))
+
+    users: dict[str, AbstractUser] = {ADMIN_USERNAME: admin, COUNTER_USERNAME: counter}
     for spec in INSTRUCTORS_DEMO:
         user = existing.get(spec.username)
         report.count("users", created=user is None)
@@ -1929,7 +1942,7 @@ def demo_users_setup(report: SeedReport) -> dict[str, AbstractUser]:
 
 
 def _demo_usernames() -> list[str]:
-    return [ADMIN_USERNAME, *(spec.username for spec in INSTRUCTORS_DEMO)]
+    return [ADMIN_USERNAME, COUNTER_USERNAME, *(spec.username for spec in INSTRUCTORS_DEMO)]
 
 
 def demo_categories_setup(report: SeedReport) -> dict[str, Category]:

@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 INSTRUCTORS = "Instructors"
 ADMINISTRATORS = "Administrators"
+# Staff and volunteers at service counters: enroll citizens, print slips, check learners in.
+COUNTER_STAFF = "Counter staff"
 
 
 def user_is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -16,3 +18,9 @@ def user_is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 def user_is_instructor(user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.groups.filter(name=INSTRUCTORS).exists())
+
+
+def user_is_counter_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return bool(
+        user.is_authenticated and user.is_active and user.groups.filter(name=COUNTER_STAFF).exists()
+    )

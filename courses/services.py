@@ -19,7 +19,7 @@ from wagtail.models import (
 )
 
 from .models import Category, CourseIndexPage, CoursePage, District, HomePage, Term, Venue
-from .roles import ADMINISTRATORS, INSTRUCTORS
+from .roles import ADMINISTRATORS, COUNTER_STAFF, INSTRUCTORS
 
 COURSE_WORKFLOW_NAME = "Course approval"
 SNIPPET_MODELS = (District, Venue, Category, Term)
@@ -95,11 +95,13 @@ def _collection_permissions(codenames) -> list[Permission]:
 
 
 def roles_setup(*, home: HomePage, catalogue: CourseIndexPage) -> tuple[Group, Group]:
-    """Groups Instructors and Administrators with exactly the rights their work needs.
+    """Groups Instructors, Administrators and Counter staff with exactly the rights their work
+    needs.
 
     Instructors may add course pages under the catalogue and edit the ones they own; without
     "publish", their changes go through the approval workflow. Only administrators manage
-    snippets, users and publishing."""
+    snippets, users and publishing. Counter staff only reach the admin: the counter, slip and
+    check-in screens (enrollment app) check the group themselves and touch no page or snippet."""
     admin_access = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
@@ -148,6 +150,9 @@ def roles_setup(*, home: HomePage, catalogue: CourseIndexPage) -> tuple[Group, G
         GroupCollectionPermission.objects.get_or_create(
             group=administrators, collection=root_collection, permission=permission
         )
+
+    counter_staff, _ = Group.objects.get_or_create(name=COUNTER_STAFF)
+    counter_staff.permissions.add(admin_access)
     return instructors, administrators
 
 

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import TargetGroup
+from courses.models import CoursePage, TargetGroup
 
 from .choices import SelfIdentification
 from .models import Attendance, Enrollment
@@ -230,3 +230,20 @@ def participation_summary(
         _target_group_table(filters, today),
     ]
     return ParticipationSummary(filters=filters, total=total, tables=tables)
+
+
+def courses_due_for_reserved_release(*, now: datetime) -> list[int]:
+    """Ids of courses with reserved seats not yet released, whose release moment (first
+    session minus `reserved_release_days`) has passed while the first session is still ahead.
+
+    The day arithmetic is done here rather than in SQL (no portable "integer days" interval
+    for SQLite and PostgreSQL); the candidates are only upcoming courses with reserved seats."""
+    candidates = (
+        CoursePage.objects.filter(reserved_seats__gt=0)
+        # A LEFT JOIN: a course without its seat row yet has released nothing either.
+        .filter(seats__reserved_released_at__isnull=True)
+        .annotate(first_start=Min("sessions__start"))
+        .filter(first_start__gt=now)
+        .values_list("pk", "first_start", "reserved_release_days")
+    )
+    return [pk for pk, first_start, days in candidates if first_start - timedelta(days=days) <= now]

@@ -259,3 +259,187 @@ def reserved_seats_release(*, course: CoursePage, now: datetime | None = None) -
     if promoted:
         _kick_outbox()
     return promoted
+
+
+# --- Learners: profile and consent ---
+# This section was appended to the file, so its imports are here rather than at the top.
+
+from collections.abc import Mapping  # noqa: E402
+from typing import Any  # noqa: E402
+
+from django.contrib.auth.base_user import AbstractBaseUser  # noqa: E402
+from django.core.exceptions import ValidationError  # noqa: E402
+from django.db import IntegrityError  # noqa: E402
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from .choices import SelfIdentification  # noqa: E402
+from .models import CONSENT_VERSION, ConsentRecord  # noqa: E402
+
+# What a learner agrees to online (version CONSENT_VERSION). The wording shown, in the
+# learner's language, is copied into every ConsentRecord.
+CONSENT_TEXT = _(
+    "I agree that EZ-Learn stores my answers to the questions on this page (indigenous "
+    "identity and nation, new-immigrant background and country of origin, disability). The "
+    "city uses them only to keep reserved seats for me and to publish statistics in which "
+    "nobody can be recognised. Instructors never see them. I can change my answers or "
+    "withdraw this consent at any time on this page; my answers are then deleted."
+)
+SELF_IDENTIFICATION_FIELDS = (
+    "indigenous",
+    "indigenous_nation",
+    "new_immigrant",
+    "origin_country",
+    "disability",
+)
+PROFILE_FIELDS = (
+    "name",
+    "alternate_name",
+    "birth_year",
+    "district",
+    "phone",
+    "email",
+    "preferred_language",
+)
+PHONE_TAKEN = _(
+    "This mobile number is already registered to another learner. If it is yours and you "
+    "registered at a service counter, please ask the staff there to help you."
+)
+
+
+def _clear_self_identification(learner: Learner) -> None:
+    for field in SELF_IDENTIFICATION_FIELDS:
+        setattr(learner, field, "")
+
+
+def _save_learner(learner: Learner) -> None:
+    """Save, turning a lost race for the same phone number into a form error."""
+    if (
+        learner.phone
+        and Learner.objects.filter(phone=learner.phone).exclude(pk=learner.pk).exists()
+    ):
+        raise ValidationError({"phone": PHONE_TAKEN}, code="phone_taken")
+    try:
+        with transaction.atomic():
+            learner.save()
+    except IntegrityError as error:
+        if Learner.objects.filter(phone=learner.phone).exclude(pk=learner.pk).exists():
+            raise ValidationError({"phone": PHONE_TAKEN}, code="phone_taken") from error
+        raise
+
+
+@transaction.atomic
+def learner_consent_give(
+    *,
+    learner: Learner,
+    channel: str = ConsentRecord.Channel.ONLINE,
+    actor: AbstractBaseUser | None = None,
+    now: datetime | None = None,
+) -> ConsentRecord:
+    """Record that the learner agreed to the current consent text (CONSENT_VERSION), in the
+    words they were shown (the active language), and from when."""
+    now = now or timezone.now()
+    record = ConsentRecord.objects.create(
+        learner=learner,
+        action=ConsentRecord.Action.GIVEN,
+        version=CONSENT_VERSION,
+        text=str(CONSENT_TEXT),
+        channel=channel,
+        recorded_by=actor,
+        recorded_at=now,
+    )
+    learner.consent_version = CONSENT_VERSION
+    learner.consent_given_at = now
+    learner.save(update_fields=["consent_version", "consent_given_at", "updated_at"])
+    return record
+
+
+@transaction.atomic
+def learner_consent_withdraw(
+    *,
+    learner: Learner,
+    channel: str = ConsentRecord.Channel.ONLINE,
+    actor: AbstractBaseUser | None = None,
+    now: datetime | None = None,
+) -> ConsentRecord | None:
+    """Record the withdrawal and delete every self-identification answer at once. Nothing
+    happens (None) when no consent was given."""
+    if not learner.has_consent:
+        return None
+    now = now or timezone.now()
+    record = ConsentRecord.objects.create(
+        learner=learner,
+        action=ConsentRecord.Action.WITHDRAWN,
+        version=learner.consent_version or CONSENT_VERSION,
+        text=str(CONSENT_TEXT),
+        channel=channel,
+        recorded_by=actor,
+        recorded_at=now,
+    )
+    _clear_self_identification(learner)
+    learner.consent_version = ""
+    learner.consent_given_at = None
+    learner.save(
+        update_fields=[
+            *SELF_IDENTIFICATION_FIELDS,
+            "consent_version",
+            "consent_given_at",
+            "updated_at",
+        ]
+    )
+    return record
+
+
+@transaction.atomic
+def learner_profile_save(
+    *, user: AbstractBaseUser, data: Mapping[str, Any], now: datetime | None = None
+) -> Learner:
+    """Create or update the learner of an account from what they typed.
+
+    `data` holds PROFILE_FIELDS (missing keys are left as they are), the self-identification
+    answers and `consent`: True gives consent (again, if the version changed), False
+    withdraws it and deletes the answers, a missing key leaves it as it is (sign-up). Answers
+    are stored only while consent is given. The learner needs a mobile number or an email
+    address; a number already used by another learner is refused (ValidationError)."""
+    now = now or timezone.now()
+    learner = Learner.objects.select_for_update().filter(user=user).first() or Learner(user=user)
+    for field in PROFILE_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(learner, field, value if value is not None or field == "district" else "")
+    if not (learner.phone or learner.email):
+        raise ValidationError(
+            _("Please give a mobile number or an email address, so that we can reach you."),
+            code="no_contact",
+        )
+    _save_learner(learner)
+
+    consent = data.get("consent")
+    if consent is True and learner.consent_version != CONSENT_VERSION:
+        learner_consent_give(learner=learner, now=now)
+    elif consent is False:
+        learner_consent_withdraw(learner=learner, now=now)
+
+    if learner.has_consent and any(field in data for field in SELF_IDENTIFICATION_FIELDS):
+        for field in SELF_IDENTIFICATION_FIELDS:
+            setattr(learner, field, data.get(field) or "")
+        # Follow-up answers only where they apply.
+        if learner.indigenous != SelfIdentification.YES:
+            learner.indigenous_nation = ""
+        if learner.new_immigrant != SelfIdentification.YES:
+            learner.origin_country = ""
+        learner.save(update_fields=[*SELF_IDENTIFICATION_FIELDS, "updated_at"])
+    return learner
+
+
+@transaction.atomic
+def learner_phone_set(*, learner: Learner, phone: str) -> Learner:
+    """Change the learner's mobile number (E.164; '' removes it if an email remains)."""
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    learner.phone = phone
+    if not (learner.phone or learner.email):
+        raise ValidationError(
+            _("Please give a mobile number or an email address, so that we can reach you."),
+            code="no_contact",
+        )
+    _save_learner(learner)
+    return learner

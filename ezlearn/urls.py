@@ -26,4 +26,9 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    path("accounts/", include("allauth.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("", include("enrollment.urls")),
+    path("", include(wagtail_urls)),
+]

@@ -21,3 +21,13 @@ def on_postgresql():
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL); SQLite cannot show this behaviour")
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that use the live server (browser journeys) get the `browser` mark. `make test`
+    runs them in a pytest run of their own: on PostgreSQL, after a live-server test the
+    serialized rollback of the next transactional test did not restore Wagtail's root page
+    (pytest-django 4.14), and the other way round; separate runs keep every test independent."""
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -172,7 +173,53 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task must not hang on a dead or unreachable Redis: one quick
+# retry, then give up (the outbox keeps the message; beat's relay sends it later). A refused
+# connection fails at once; a silent host after 2 publish tries x 2 connects x 1 s. The
+# max_retries/interval_* here govern reconnecting before a publish, not the worker's own
+# reconnection loop (broker_connection_retry).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 10,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Celery's own scheduler (one `celery beat` process; see docs/notifications.md). Times are
+# Taipei time (CELERY_TIMEZONE). Every task is idempotent, so a late or repeated run is
+# harmless; `expires` drops runs that queued up while no worker was listening.
+CELERY_BEAT_SCHEDULE: dict = {
+    "notifications-send-due": {
+        "task": "enrollment.tasks.notifications_send_due",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "reminders-queue-due": {
+        # Hourly in the daytime: reminders go out the morning before the first class, and
+        # learners who enroll later in the day still get one. No emails at night.
+        "task": "enrollment.tasks.reminders_queue_due",
+        "schedule": crontab(minute=0, hour="9-20"),
+        "options": {"expires": 30 * 60},
+    },
+    "reserved-seats-release-due": {
+        "task": "enrollment.tasks.reserved_seats_release_due",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
+    },
+    "course-completion-decide-due": {
+        "task": "enrollment.tasks.course_completion_decide_due",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 50 * 60},
+    },
+}
 
 # Wagtail's own background work (reference index, file clean-up) runs immediately.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -209,7 +256,11 @@ WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 LOGIN_REDIRECT_URL = "/my/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "enrollment.accounts.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "enrollment.accounts.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "enrollment.accounts.LoginForm",
+    "request_login_code": "enrollment.accounts.RequestLoginCodeForm",
+    "signup": "enrollment.accounts.SignupForm",
+}
 ACCOUNT_USER_DISPLAY = "enrollment.accounts.user_display"
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 # Email and mobile are each optional; the sign-up form requires one of them, which allauth's
@@ -242,5 +293,7 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
         "celery": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -115,3 +115,34 @@ def test_exports_neutralise_formulas(value):
     assert list(csv.reader(io.StringIO(content)))[1] == ["'" + value]
     workbook = load_workbook(io.BytesIO(xlsx_bytes(sheets=[("t", ["a"], [[value]])])))
     assert workbook["t"]["A2"].value == "'" + value
+
+
+def test_participation_page_and_exports_are_for_administrators_only(client, data):
+    from tests.factories import AdministratorFactory, InstructorFactory
+
+    url = "/admin/enrollment/participation/"
+    assert client.get(url).status_code == 302  # anonymous → login
+    client.force_login(InstructorFactory())
+    assert client.get(url).status_code in (302, 403)
+    assert client.get(url + "?export=csv").status_code in (302, 403)
+
+    client.force_login(AdministratorFactory())
+    response = client.get(url + "?district=banqiao")
+    assert response.status_code == 200
+    assert "板橋區" in response.text
+    csv_response = client.get(url + "?export=csv")
+    assert csv_response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    assert rows[1][2] == "5"  # total learners
+    xlsx_response = client.get(url + "?export=xlsx")
+    workbook = load_workbook(io.BytesIO(xlsx_response.content))
+    assert workbook.sheetnames[0] in ("Total", "總計", "合計")
+
+
+def test_participation_filter_with_a_bad_value_shows_an_error_not_a_crash(client, data):
+    from tests.factories import AdministratorFactory
+
+    client.force_login(AdministratorFactory())
+    response = client.get("/admin/enrollment/participation/?term=abc&district=atlantis")
+    assert response.status_code == 200
+    assert response.context["form"].errors

@@ -149,9 +149,16 @@ def test_learners_cannot_cancel_a_seat_after_the_deadline_but_staff_can(course):
 
 @pytest.fixture
 def senior_course(catalogue):
-    """Four seats, two reserved for seniors until 7 days before the first class."""
+    """Four seats, two reserved for seniors until 7 days before the first class (in 30 days,
+    so the reserved seats are still held whatever the time of day the tests run)."""
+    first = timezone.now() + timedelta(days=30)
     return CoursePageFactory(
-        parent=catalogue, capacity=4, reserved_seats=2, target_groups=["seniors"]
+        parent=catalogue,
+        capacity=4,
+        reserved_seats=2,
+        target_groups=["seniors"],
+        registration_closes_at=first - timedelta(days=1),
+        sessions=[(first, first + timedelta(hours=2))],
     )
 
 

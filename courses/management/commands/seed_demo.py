@@ -71,6 +71,8 @@ class Command(BaseCommand):
             f"    password {demo.INSTRUCTOR_PASSWORD}",
             f"  Other instructors:  username instructor2 … {last}"
             f"    password {demo.INSTRUCTOR_PASSWORD}",
+            f"  Counter staff:      username {demo.COUNTER_USERNAME}"
+            f"    password {demo.COUNTER_PASSWORD}",
             "  (Users that already existed keep their own passwords.)",
         ]
         self.stdout.write("")
