@@ -11,11 +11,13 @@ import random
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.utils import timezone
 
 from courses.demo import SeedReport
-from courses.models import CoursePage, District, TargetGroup
+from courses.models import CoursePage, CourseSeats, District, TargetGroup
 
+from .attendance import attendance_meets_rule
 from .choices import IndigenousNation, OriginCountry, SelfIdentification
 from .models import CONSENT_VERSION, Attendance, ConsentRecord, Enrollment, Learner, Notification
 from .services import enrollment_cancel, enrollment_create
@@ -221,6 +223,7 @@ def demo_enrollments_setup(rng: random.Random, learners: list[Learner], report: 
         created += len(enrollments)
         _demo_cancellations(rng, enrollments, window_end)
         _demo_attendance(rng, course, now)
+        _demo_completion(course, now)
     # The demo's history is not news: nobody should receive these messages.
     Notification.objects.filter(sent_at__isnull=True).update(
         sent_at=now, skipped_reason="demo data"
@@ -258,6 +261,37 @@ def _demo_attendance(rng: random.Random, course: CoursePage, now: datetime) -> N
         for session in held
         for enrollment in confirmed
     )
+
+
+def _demo_completion(course: CoursePage, now: datetime) -> None:
+    """Decide finished courses with the real rule, quietly: the `course_completed` signal
+    would invite hundreds of demo learners by email (the surveys demo makes its own)."""
+    sessions = course.session_list
+    if not sessions or sessions[-1].end > now:
+        return
+    confirmed = Enrollment.objects.filter(course=course, status=Enrollment.Status.CONFIRMED)
+    attended = {
+        row["enrollment"]: row["n"]
+        for row in Attendance.objects.filter(enrollment__in=confirmed, present=True)
+        .values("enrollment")
+        .annotate(n=Count("pk"))
+    }
+    completed, not_completed = [], []
+    for enrollment_id in confirmed.values_list("pk", flat=True):
+        meets = attendance_meets_rule(
+            attended=attended.get(enrollment_id, 0),
+            total=len(sessions),
+            percent=course.completion_percent,
+        )
+        (completed if meets else not_completed).append(enrollment_id)
+    decided_at = sessions[-1].end + timedelta(hours=1)
+    Enrollment.objects.filter(pk__in=completed).update(
+        status=Enrollment.Status.COMPLETED, decided_at=decided_at
+    )
+    Enrollment.objects.filter(pk__in=not_completed).update(
+        status=Enrollment.Status.NOT_COMPLETED, decided_at=decided_at
+    )
+    CourseSeats.objects.filter(course=course).update(completion_decided_at=decided_at)
 
 
 def demo_enrollment_seed(*, report: SeedReport, **kwargs) -> None:
