@@ -23,7 +23,14 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import CoursePage, CourseSeats, CourseSession, District
 
 from .exceptions import EnrollmentError
-from .models import CONSENT_VERSION, Attendance, ConsentRecord, Enrollment, Learner
+from .models import (
+    CONSENT_VERSION,
+    PAPER_CONSENT_TEXT,
+    Attendance,
+    ConsentRecord,
+    Enrollment,
+    Learner,
+)
 from .phone import phone_normalise
 from .services import course_seats_ensure, enrollment_create
 from .signals import course_completed
@@ -274,13 +281,6 @@ def courses_completion_due(*, now: datetime | None = None) -> list[int]:
 
 
 # --- enrollment at a counter ----------------------------------------------------------------
-
-PAPER_CONSENT_TEXT = _(
-    "Paper consent form (version %(version)s), signed at an EZ-Learn counter: I agree that "
-    "EZ-Learn stores my answers about indigenous identity, new-immigrant background and "
-    "disability, to keep reserved seats for me and to publish anonymous statistics. I may "
-    "change or withdraw this at any time."
-)
 
 
 def _learner_phone(raw: str) -> str:

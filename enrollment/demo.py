@@ -12,14 +12,22 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.demo import SeedReport
 from courses.models import CoursePage, CourseSeats, District, TargetGroup
 
 from .attendance import attendance_meets_rule
 from .choices import IndigenousNation, OriginCountry, SelfIdentification
-from .models import CONSENT_VERSION, Attendance, ConsentRecord, Enrollment, Learner, Notification
+from .models import (
+    CONSENT_TEXT,
+    CONSENT_VERSION,
+    Attendance,
+    ConsentRecord,
+    Enrollment,
+    Learner,
+    Notification,
+)
 from .services import enrollment_cancel, enrollment_create
 
 SEED = 2026
@@ -73,10 +81,6 @@ IMMIGRANT_NAMES = [
     ("陳小燕", OriginCountry.CHINA),
     ("Sokha Chan", OriginCountry.CAMBODIA),
 ]
-CONSENT_TEXT = (
-    "我同意 EZ-Learn 保存我自願提供的身分資料（原住民族、新住民、身心障礙），只用於保留名額與"
-    "統計課程是否照顧到每個人；講師看不到這些資料。我可以隨時撤回。"
-)
 
 
 def _learner_specs(rng: random.Random, districts: list[District]) -> list[dict]:
@@ -119,6 +123,8 @@ def demo_learners_setup(rng: random.Random, report: SeedReport) -> list[Learner]
     districts = list(District.objects.filter(venues__isnull=False).distinct())
     now = timezone.now()
     learners, consents = [], []
+    with translation.override("zh-hant"):
+        consent_text = str(CONSENT_TEXT)
     for spec in _learner_specs(rng, districts):
         learner = Learner(
             name=spec["name"],
@@ -153,7 +159,7 @@ def demo_learners_setup(rng: random.Random, report: SeedReport) -> list[Learner]
                     learner=learner,
                     action=ConsentRecord.Action.GIVEN,
                     version=CONSENT_VERSION,
-                    text=CONSENT_TEXT,
+                    text=consent_text,
                     channel=ConsentRecord.Channel.ONLINE
                     if learner.email
                     else ConsentRecord.Channel.PAPER,

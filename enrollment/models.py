@@ -17,6 +17,21 @@ from courses.models import CoursePage, CourseSession, District, TargetGroup
 from .choices import IndigenousNation, OriginCountry, SelfIdentification
 
 CONSENT_VERSION = "2026-11"
+# What a learner agrees to (version CONSENT_VERSION), online and on the counter's paper form.
+# The wording shown, in the learner's language, is copied into every ConsentRecord.
+CONSENT_TEXT = _(
+    "I agree that EZ-Learn stores my answers to the questions on this page (indigenous "
+    "identity and nation, new-immigrant background and country of origin, disability). The "
+    "city uses them only to keep reserved seats for me and to publish statistics in which "
+    "nobody can be recognised. Instructors never see them. I can change my answers or "
+    "withdraw this consent at any time on this page; my answers are then deleted."
+)
+PAPER_CONSENT_TEXT = _(
+    "Paper consent form (version %(version)s), signed at an EZ-Learn counter: I agree that "
+    "EZ-Learn stores my answers about indigenous identity, new-immigrant background and "
+    "disability, to keep reserved seats for me and to publish anonymous statistics. I may "
+    "change or withdraw this at any time."
+)
 
 # Check-in codes are typed by staff from a slip: no 0/O or 1/I/L.
 CHECK_IN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

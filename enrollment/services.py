@@ -7,15 +7,21 @@ Lock order, everywhere: the learner row (when a learner acts), then the course's
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db import transaction
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, CourseSeats, TargetGroup
 
+from .choices import SelfIdentification
 from .exceptions import (
     CancellationClosed,
     NotLive,
@@ -23,7 +29,7 @@ from .exceptions import (
     RegistrationNotOpen,
     TermLimitReached,
 )
-from .models import Enrollment, Learner, Notification
+from .models import CONSENT_TEXT, CONSENT_VERSION, ConsentRecord, Enrollment, Learner, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -264,26 +270,7 @@ def reserved_seats_release(*, course: CoursePage, now: datetime | None = None) -
 # --- Learners: profile and consent ---
 # This section was appended to the file, so its imports are here rather than at the top.
 
-from collections.abc import Mapping  # noqa: E402
-from typing import Any  # noqa: E402
 
-from django.contrib.auth.base_user import AbstractBaseUser  # noqa: E402
-from django.core.exceptions import ValidationError  # noqa: E402
-from django.db import IntegrityError  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-
-from .choices import SelfIdentification  # noqa: E402
-from .models import CONSENT_VERSION, ConsentRecord  # noqa: E402
-
-# What a learner agrees to online (version CONSENT_VERSION). The wording shown, in the
-# learner's language, is copied into every ConsentRecord.
-CONSENT_TEXT = _(
-    "I agree that EZ-Learn stores my answers to the questions on this page (indigenous "
-    "identity and nation, new-immigrant background and country of origin, disability). The "
-    "city uses them only to keep reserved seats for me and to publish statistics in which "
-    "nobody can be recognised. Instructors never see them. I can change my answers or "
-    "withdraw this consent at any time on this page; my answers are then deleted."
-)
 SELF_IDENTIFICATION_FIELDS = (
     "indigenous",
     "indigenous_nation",

@@ -27,9 +27,8 @@ from .learner_selectors import (
     learner_enrollment_list,
     learner_for_user,
 )
-from .models import CONSENT_VERSION, Enrollment
+from .models import CONSENT_TEXT, CONSENT_VERSION, Enrollment
 from .services import (
-    CONSENT_TEXT,
     enrollment_cancel,
     enrollment_create,
     learner_profile_save,
