@@ -31,7 +31,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
 	touch $@
 
-install: $(VENV)/.installed messages fonts ## Create the virtualenv and install the locked dependencies
+install: node_modules/.installed $(VENV)/.installed messages fonts ## Create the virtualenv and install the locked dependencies
 
 # PDF slips and certificates need a Traditional Chinese font: without it WeasyPrint prints every
 # Chinese character as an empty box. Installed from Debian when we can (root + apt-get); else a
@@ -53,11 +53,17 @@ fonts: ## Make sure the Traditional Chinese font for PDFs (Noto Sans CJK TC) is 
 		echo "         apt-get install fonts-noto-cjk   (Debian/Ubuntu)"; \
 	fi
 
+# Development-only JavaScript tools (axe-core for the accessibility tests); optional.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: accessibility tests will be skipped"; fi
+
 messages: $(VENV)/.installed ## Compile translations (locale/*.po -> .mo)
-	@cd . && $(MANAGE) compilemessages --ignore=.venv -v 0
+	@cd . && $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 makemessages: $(VENV)/.installed ## Extract translatable strings into locale/
-	$(MANAGE) makemessages -l zh_Hant -l en --ignore=.venv --ignore=benchmarks --no-obsolete
+	$(MANAGE) makemessages -l zh_Hant -l en --ignore=.venv --ignore=node_modules --ignore=benchmarks --ignore=tests --no-obsolete
 
 run: install ## Install, migrate, load demo data and serve http://127.0.0.1:8000
 	$(MANAGE) migrate --no-input
