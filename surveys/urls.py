@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+"""/surveys/<token>/: answering from the personal link (no sign-in)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "surveys"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("<str:token>/", views.answer, name="answer"),
+    path("<str:token>/thanks/", views.thanks, name="thanks"),
+]

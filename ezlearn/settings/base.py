@@ -219,7 +219,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=20),
         "options": {"expires": 50 * 60},
     },
+    # Surveys: daytime only, nobody gets a survey email at night.
+    "surveys-invitations-sweep": {
+        "task": "surveys.tasks.invitations_sweep",
+        "schedule": crontab(minute=15, hour="9-20"),
+        "options": {"expires": 30 * 60},
+    },
+    "surveys-reminders-send-due": {
+        "task": "surveys.tasks.invitation_reminders_send_due",
+        "schedule": crontab(minute=45, hour="10-18"),
+        "options": {"expires": 30 * 60},
+    },
 }
+SURVEYS_REMINDER_AFTER_DAYS = int(os.environ.get("SURVEYS_REMINDER_AFTER_DAYS", "4"))
 
 # Wagtail's own background work (reference index, file clean-up) runs immediately.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -8,6 +8,7 @@ from .courses import (
     VenueFactory,
 )
 from .enrollment import LearnerFactory
+from .surveys import InvitationFactory, QuestionFactory, SurveyFactory
 
 __all__ = [
     "LearnerFactory",
@@ -18,4 +19,7 @@ __all__ = [
     "TermFactory",
     "UserFactory",
     "VenueFactory",
+    "InvitationFactory",
+    "QuestionFactory",
+    "SurveyFactory",
 ]

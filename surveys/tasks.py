@@ -1,0 +1,42 @@
+"""Thin Celery wrappers around survey services. Tasks take ids (or nothing), load fresh state
+and may run twice: the service locks the invitation and checks `sent_at` / `reminded_at` in
+the transaction that sends. Only transient database errors are retried here; a failed send is
+recorded on the invitation and picked up by the sweep.
+
+The beat schedule is CELERY_BEAT_SCHEDULE in ezlearn/settings/base.py."""
+
+from __future__ import annotations
+
+from django.db import InterfaceError, OperationalError
+
+from celery import shared_task
+
+from . import services
+
+TASK_OPTIONS = {
+    "acks_late": True,
+    "ignore_result": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**TASK_OPTIONS)
+def invitation_send(invitation_id: int) -> str:
+    """Email one invitation (queued after it is created)."""
+    return services.invitation_email_send(invitation_id=invitation_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def invitations_sweep() -> tuple[int, int]:
+    """Invite for courses that ended recently and send what is still unsent."""
+    return services.invitations_sweep()
+
+
+@shared_task(**TASK_OPTIONS)
+def invitation_reminders_send_due() -> int:
+    """Remind, once, those who have not answered after SURVEYS_REMINDER_AFTER_DAYS."""
+    return services.invitation_reminders_send_due()
