@@ -52,6 +52,11 @@ class PhoneSearchForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the registration form on the same page also has a "phone" field.
+        kwargs.setdefault("auto_id", "search_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_phone(self) -> str:
         return phone_normalise(self.cleaned_data["phone"])
 

@@ -31,3 +31,15 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "live_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def english(settings, client):
+    """The interface in English, for tests that read English wording (the default is
+    Traditional Chinese; tests of the default language do not use this)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield

@@ -79,6 +79,8 @@ def test_unknown_number_offers_the_new_learner_form_with_the_number(client, staf
 def test_a_landline_is_refused_with_a_clear_message(client, staff, catalogue):
     client.force_login(staff)
     response = client.get(COUNTER, {"phone": "02-2950-0000"})
+    assert "市內電話" in response.content.decode()  # zh-hant, the default interface language
+    response = client.get(COUNTER, {"phone": "02-2950-0000"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "landline" in response.content.decode()
     assert response.context.get("form") is None
 

@@ -34,7 +34,8 @@ from tests.enrollment.staff import (
 from tests.factories import AdministratorFactory, InstructorFactory, LearnerFactory
 from tests.factories.courses import taipei
 
-pytestmark = pytest.mark.django_db
+# These tests read English wording; the default interface is Traditional Chinese.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Status = Enrollment.Status
 Method = Attendance.Method
 

@@ -11,7 +11,8 @@ from enrollment.models import Attendance, Enrollment
 from tests.enrollment.staff import counter_staff_user, course_running_today, enroll
 from tests.factories import AdministratorFactory, InstructorFactory, LearnerFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# These tests read English wording; the default interface is Traditional Chinese.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Method = Attendance.Method
 
 

@@ -22,7 +22,8 @@ from enrollment.services import (
 )
 from tests.factories import CoursePageFactory, LearnerFactory, TermFactory
 
-pytestmark = pytest.mark.django_db
+# These tests read English wording; the default interface is Traditional Chinese.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Status = Enrollment.Status
 
 

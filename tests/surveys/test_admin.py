@@ -12,7 +12,8 @@ from tests.factories import AdministratorFactory, InstructorFactory, UserFactory
 
 from .conftest import invite, seat_holder
 
-pytestmark = pytest.mark.django_db
+# These tests read English wording; the default interface is Traditional Chinese.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Kind = Question.Kind
 
 SURVEYS = "/admin/snippets/surveys/survey/"

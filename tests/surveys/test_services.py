@@ -27,7 +27,8 @@ from tests.factories import AdministratorFactory
 
 from .conftest import invite, mark_present, seat_holder
 
-pytestmark = pytest.mark.django_db
+# These tests read English wording; the default interface is Traditional Chinese.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Status = Enrollment.Status
 Kind = Question.Kind
 
@@ -168,7 +169,7 @@ def test_one_reminder_to_those_who_have_not_answered(ended_course, settings):
     assert invitation_reminders_send_due() == 1
     assert invitation_reminders_send_due() == 0
     assert [m.to for m in mail.outbox] == [[waiting.learner.email]]
-    assert "Reminder" in mail.outbox[0].subject
+    assert "提醒" in mail.outbox[0].subject  # in the learner's language (zh-hant)
     assert Invitation.objects.get(enrollment=waiting).reminded_at is not None
 
 

@@ -14,7 +14,8 @@ from surveys.services import invitation_create
 
 from .conftest import invite, seat_holder
 
-pytestmark = pytest.mark.django_db
+# These tests read English wording; the default interface is Traditional Chinese.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Kind = Question.Kind
 
 
@@ -87,7 +88,7 @@ def test_a_used_link_says_it_was_already_answered(client, invitation_and_token, 
     response = client.get(survey_url(token))
     assert response.status_code == 200
     assert response.templates[0].name == "surveys/already_answered.html"
-    assert "This survey has already been answered" in response.content.decode()
+    assert "這份問卷已經填寫過了" in response.content.decode()  # the learner's language
 
 
 # --- answering ------------------------------------------------------------------------------
@@ -148,8 +149,8 @@ def test_a_partial_submission_keeps_what_was_typed_and_says_what_is_missing(
     assert ">謝謝老師</textarea>" in html
     assert 'class="error-summary" role="alert"' in html
     assert html.count('class="survey-q__error"') == 2
-    assert "Please choose an answer." in html
-    assert "Please tick at least one answer." in html
+    assert "請選一個答案。" in html  # "Please choose an answer.", in the learner's language
+    assert "請至少勾選一個答案。" in html
     single = field(named_survey, Kind.SINGLE)
     assert f'href="#{single}-1"' in html  # the summary links to the question
 
@@ -163,7 +164,7 @@ def test_the_form_is_accessible_without_script(client, invitation_and_token, nam
     main = html.split("<main", 1)[1]
     assert main.count("<legend") == 4  # every question but the free text
     assert f'<label class="survey-option" for="{likert}-5">' in html
-    assert "Very satisfied" in html and 'class="survey-face survey-face--5"' in html
+    assert "非常滿意" in html and 'class="survey-face survey-face--5"' in html
     assert f'<label class="survey-q__text" for="id_{field(named_survey, Kind.TEXT)}">' in html
     assert "<script" not in main
 
