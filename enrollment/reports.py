@@ -92,6 +92,9 @@ class ParticipationReportView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "table"
     template_name = "enrollment/reports/participation.html"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def dispatch(self, request, *args, **kwargs):
         if not user_is_administrator(request.user):
             raise PermissionDenied

@@ -115,7 +115,9 @@ def _grouped_table(
         .annotate(**ATTENDANCE_COUNTS)
         .order_by()
     }
-    for row in grouped:
+    # Rows in the order of the labels (district order, term order), unknown groups last.
+    rank = {group: position for position, group in enumerate(labels)}
+    for row in sorted(grouped, key=lambda row: rank.get(row[key], len(rank))):
         group = row[key]
         marks = attendance.get(group, {})
         table.rows.append(

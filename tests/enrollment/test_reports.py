@@ -146,3 +146,9 @@ def test_participation_filter_with_a_bad_value_shows_an_error_not_a_crash(client
     response = client.get("/admin/enrollment/participation/?term=abc&district=atlantis")
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_district_rows_follow_the_citys_district_order(data):
+    summary = participation_summary(filters=ParticipationFilters())
+    table = next(t for t in summary.tables if t.dimension == "district")
+    assert [row.key for row in table.rows] == ["banqiao", "zhonghe"]  # city order, not a–z
