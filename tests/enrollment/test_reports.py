@@ -148,7 +148,12 @@ def test_participation_filter_with_a_bad_value_shows_an_error_not_a_crash(client
     assert response.context["form"].errors
 
 
-def test_district_rows_follow_the_citys_district_order(data):
+def test_district_rows_follow_the_citys_district_order(data, catalogue):
+    yonghe = CoursePageFactory(
+        parent=catalogue, venue=VenueFactory(district=District.objects.get(slug="yonghe"))
+    )
+    enrollment_create(learner=LearnerFactory(), course=yonghe)
     summary = participation_summary(filters=ParticipationFilters())
     table = next(t for t in summary.tables if t.dimension == "district")
-    assert [row.key for row in table.rows] == ["banqiao", "zhonghe"]  # city order, not a–z
+    # The city's order (板橋, 中和, 永和), not the alphabet (banqiao, yonghe, zhonghe).
+    assert [row.key for row in table.rows] == ["banqiao", "zhonghe", "yonghe"]
