@@ -7,21 +7,11 @@ The beat schedule is CELERY_BEAT_SCHEDULE in ezlearn/settings/base.py."""
 
 from __future__ import annotations
 
-from django.db import InterfaceError, OperationalError
-
 from celery import shared_task
 
-from . import services
+from enrollment.tasks import TASK_OPTIONS
 
-TASK_OPTIONS = {
-    "acks_late": True,
-    "ignore_result": True,
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 5,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
+from . import services
 
 
 @shared_task(**TASK_OPTIONS)
