@@ -372,6 +372,8 @@ class CounterView(CounterMixin, StaffView):
                 return redirect(url("counter_done", pk=enrollment.pk))
         phone = learner.phone if learner else request.POST.get("phone", "")
         search = PhoneSearchForm(initial={"phone": phone_display(phone)})
+        # Leave the focus to the form with the errors, not the search box at the top.
+        search.fields["phone"].widget.attrs.pop("autofocus", None)
         context = {"search": search, "learner": learner, "form": form}
         if learner is not None:
             context["enrollments"] = learner_live_enrollments(learner=learner)

@@ -289,3 +289,13 @@ def test_the_same_number_finds_the_same_learner(staff):
     )
     assert (learner, created) == (existing, False)
     assert learner.name == "陳阿土"  # their profile is theirs: nothing overwritten
+
+
+def test_after_an_error_the_search_box_does_not_take_the_focus(client, staff, course):
+    client.force_login(staff)
+    data = new_learner_data(course)
+    data["name"] = "<script>"
+    response = client.post(COUNTER, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert "autofocus" not in str(response.context["search"]["phone"])
