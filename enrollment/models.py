@@ -74,6 +74,9 @@ class Learner(models.Model):
         verbose_name=_("district"),
     )
     phone = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    # When the learner proved they hold `phone` (an SMS code). Empty for numbers typed in at a
+    # counter or not yet confirmed; a new number clears it.
+    phone_verified_at = models.DateTimeField(_("mobile phone verified"), null=True, blank=True)
     email = models.EmailField(_("email"), blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="zh-hant"

@@ -118,8 +118,8 @@ def _keep_answered_question(form, question) -> bool:
         )
     if saved.kind in Question.CHOICE_KINDS:
         before = len(Question.split_options(saved.options_zh_hant))
-        for field in ("options_zh_hant", "options_en"):
-            if field in data and len(Question.split_options(data[field])) < before:
+        for field in ("options_zh_hant", "options_en", "options_vi"):
+            if data.get(field) and len(Question.split_options(data[field])) < before:
                 form.add_error(
                     field,
                     _(

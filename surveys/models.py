@@ -35,7 +35,7 @@ from .admin_forms import SurveyAdminForm
 
 # The interface languages (settings.LANGUAGES) and the field suffix holding each one's text.
 # A new interface language needs a field per translated text, a migration and an entry here.
-LANGUAGE_SUFFIXES = {"zh-hant": "zh_hant", "en": "en"}
+LANGUAGE_SUFFIXES = {"zh-hant": "zh_hant", "en": "en", "vi": "vi"}
 FALLBACK_LANGUAGE = "zh-hant"
 
 
@@ -68,6 +68,15 @@ class Survey(ClusterableModel):
         max_length=200,
         help_text=_("The same title in English, e.g. Course satisfaction survey."),
     )
+    title_vi = models.CharField(
+        _("title (Vietnamese)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Optional: the title in Vietnamese, e.g. Khảo sát mức độ hài lòng. Left empty, "
+            "Vietnamese readers see the Chinese."
+        ),
+    )
     intro_zh_hant = models.TextField(
         _("introduction (Chinese)"),
         blank=True,
@@ -81,6 +90,12 @@ class Survey(ClusterableModel):
         blank=True,
         max_length=1000,
         help_text=_("The same introduction in English."),
+    )
+    intro_vi = models.TextField(
+        _("introduction (Vietnamese)"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Optional: the same introduction in Vietnamese."),
     )
     is_default = models.BooleanField(
         _("default survey"),
@@ -113,8 +128,12 @@ class Survey(ClusterableModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     panels = [
-        FieldRowPanel([FieldPanel("title_zh_hant"), FieldPanel("title_en")]),
-        FieldRowPanel([FieldPanel("intro_zh_hant"), FieldPanel("intro_en")]),
+        FieldRowPanel(
+            [FieldPanel("title_zh_hant"), FieldPanel("title_en"), FieldPanel("title_vi")]
+        ),
+        FieldRowPanel(
+            [FieldPanel("intro_zh_hant"), FieldPanel("intro_en"), FieldPanel("intro_vi")]
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("is_default"),
@@ -225,6 +244,14 @@ class Question(Orderable):
         max_length=300,
         help_text=_("The same question in English, e.g. Are you satisfied with the instructor?"),
     )
+    text_vi = models.CharField(
+        _("question (Vietnamese)"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Optional: the question in Vietnamese. Left empty, Vietnamese readers see the Chinese."
+        ),
+    )
     options_zh_hant = models.TextField(
         _("answers to choose from (Chinese)"),
         blank=True,
@@ -237,6 +264,11 @@ class Question(Orderable):
         _("answers to choose from (English)"),
         blank=True,
         help_text=_("The same answers in English, one per line, in the same order."),
+    )
+    options_vi = models.TextField(
+        _("answers to choose from (Vietnamese)"),
+        blank=True,
+        help_text=_("Optional: the same answers in Vietnamese, one per line, in the same order."),
     )
     required = models.BooleanField(
         _("must be answered"),
@@ -253,7 +285,10 @@ class Question(Orderable):
         FieldRowPanel([FieldPanel("kind"), FieldPanel("topic")]),
         FieldPanel("text_zh_hant"),
         FieldPanel("text_en"),
-        FieldRowPanel([FieldPanel("options_zh_hant"), FieldPanel("options_en")]),
+        FieldPanel("text_vi"),
+        FieldRowPanel(
+            [FieldPanel("options_zh_hant"), FieldPanel("options_en"), FieldPanel("options_vi")]
+        ),
         FieldRowPanel([FieldPanel("required"), FieldPanel("active")]),
     ]
 
@@ -304,6 +339,17 @@ class Question(Orderable):
                         "options_en": _(
                             "Write as many English answers as Chinese ones (%(count)s), one "
                             "per line, in the same order."
+                        )
+                        % {"count": len(chinese)}
+                    }
+                )
+            vietnamese = self.split_options(self.options_vi)
+            if vietnamese and len(vietnamese) != len(chinese):
+                raise ValidationError(
+                    {
+                        "options_vi": _(
+                            "Write as many Vietnamese answers as Chinese ones (%(count)s), one "
+                            "per line, in the same order, or leave them all empty."
                         )
                         % {"count": len(chinese)}
                     }

@@ -122,6 +122,7 @@ LANGUAGE_CODE = "zh-hant"
 LANGUAGES = [
     ("zh-hant", "繁體中文"),
     ("en", "English"),
+    ("vi", "Tiếng Việt"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "ezlearn_language"
