@@ -63,7 +63,7 @@ messages: $(VENV)/.installed ## Compile translations (locale/*.po -> .mo)
 	@cd . && $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 makemessages: $(VENV)/.installed ## Extract translatable strings into locale/
-	$(MANAGE) makemessages -l zh_Hant -l en --ignore=.venv --ignore=node_modules --ignore=benchmarks --ignore=tests --no-obsolete
+	$(MANAGE) makemessages -l zh_Hant -l en -l vi --ignore=.venv --ignore=node_modules --ignore=benchmarks --ignore=tests --no-obsolete
 
 run: install ## Install, migrate, load demo data and serve http://127.0.0.1:8000
 	$(MANAGE) migrate --no-input
