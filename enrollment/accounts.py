@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -30,9 +31,13 @@ from allauth.core.exceptions import RateLimited
 from .forms import BirthYearField, MobilePhoneField, PersonNameField, contact_required_errors
 from .models import Learner
 from .phone import phone_normalise, sms_send
-from .services import learner_phone_set, learner_profile_save
+from .services import learner_claim, learner_phone_set, learner_profile_save
 
 logger = logging.getLogger(__name__)
+
+# The session remembers an account that is claiming a learner registered at a counter, until
+# the code texted to the learner's number is typed back (see AccountAdapter.save_user).
+CLAIM_SESSION_KEY = "ezlearn_learner_claim"
 
 
 def _learner_of(user: AbstractBaseUser) -> Learner | None:
@@ -69,12 +74,22 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         return learner.user if learner else None
 
+    def _claim(self, user: AbstractBaseUser) -> dict | None:
+        """The counter learner this browser's new account is claiming, if any."""
+        request = getattr(self, "request", None)
+        claim = request.session.get(CLAIM_SESSION_KEY) if request is not None else None
+        if claim and user is not None and claim.get("user") == user.pk:
+            return claim
+        return None
+
     def get_phone(self, user: AbstractBaseUser) -> tuple[str, bool] | None:
         learner = _learner_of(user)
-        if learner is None or not learner.phone:
+        if learner is None:
+            claim = self._claim(user)
+            return (claim["phone"], False) if claim else None
+        if not learner.phone:
             return None
-        # Whether a code confirmed the number is not recorded (yet): see the settings.
-        return learner.phone, False
+        return learner.phone, learner.phone_verified_at is not None
 
     def set_phone(self, user: AbstractBaseUser, phone: str, verified: bool) -> None:
         learner = _learner_of(user)
@@ -83,10 +98,30 @@ class AccountAdapter(DefaultAccountAdapter):
             # profile form creates the learner with it.
             logger.warning("No learner for user %s; phone not stored.", user.pk)
             return
-        learner_phone_set(learner=learner, phone=phone_normalise(phone))
+        learner_phone_set(learner=learner, phone=phone_normalise(phone), verified=verified)
 
     def set_phone_verified(self, user: AbstractBaseUser, phone: str) -> None:
-        # Called once a code sent to `phone` was typed back, also when changing the number.
+        """A code sent to `phone` was typed back (at sign-up, at login or when changing the
+        number). A new account claiming a counter learner gets that learner now."""
+        claim = self._claim(user)
+        if claim is not None and _learner_of(user) is None:
+            self.request.session.pop(CLAIM_SESSION_KEY, None)
+            learner = learner_claim(
+                user=user,
+                phone=phone_normalise(phone),
+                email=claim.get("email", ""),
+                preferred_language=claim.get("language", ""),
+            )
+            if learner is not None:
+                messages.success(
+                    self.request,
+                    gettext(
+                        "Welcome, %(name)s! We found you: the courses you signed up for at the "
+                        "service counter are in My courses."
+                    )
+                    % {"name": learner.name},
+                )
+            return
         self.set_phone(user, phone, True)
 
     def send_verification_code_sms(
@@ -134,6 +169,17 @@ class AccountAdapter(DefaultAccountAdapter):
             user.set_password(data["password1"])
             self.populate_username(request, user)
             user.save()
+            if getattr(form, "claims_counter_learner", False):
+                # The number belongs to a learner registered at a counter: the account gets
+                # that learner once the code texted to the number is typed back, never before
+                # (anyone could type someone else's number).
+                request.session[CLAIM_SESSION_KEY] = {
+                    "user": user.pk,
+                    "phone": data["phone"],
+                    "email": data.get("email") or "",
+                    "language": current_language(),
+                }
+                return user
             learner_profile_save(
                 user=user,
                 data={
@@ -222,10 +268,13 @@ class SignupForm(AllauthSignupForm):
         data = super().clean()
         contact_required_errors(self)
         phone = data.get("phone")
+        self.claims_counter_learner = False
         if phone and not self.account_already_exists:
-            # Registered at a counter, without an account: treated like an existing account
-            # (allauth then texts the number instead of telling strangers it is registered).
-            self.account_already_exists = Learner.objects.filter(phone=phone).exists()
+            # Registered at a counter, without an account: the new account claims that
+            # learner after proving, by a texted code, that it holds the number.
+            self.claims_counter_learner = Learner.objects.filter(
+                phone=phone, user__isnull=True
+            ).exists()
         return data
 
     def try_save(self, request):

@@ -299,7 +299,12 @@ def _clear_self_identification(learner: Learner) -> None:
 
 
 def _save_learner(learner: Learner) -> None:
-    """Save, turning a lost race for the same phone number into a form error."""
+    """Save, turning a lost race for the same phone number into a form error. A changed
+    mobile number is no longer verified (whoever typed it has not proved they hold it)."""
+    if learner.pk is not None and learner.phone_verified_at is not None:
+        stored = Learner.objects.filter(pk=learner.pk).values_list("phone", flat=True).first()
+        if stored != learner.phone:
+            learner.phone_verified_at = None
     if (
         learner.phone
         and Learner.objects.filter(phone=learner.phone).exclude(pk=learner.pk).exists()
@@ -419,14 +424,48 @@ def learner_profile_save(
 
 
 @transaction.atomic
-def learner_phone_set(*, learner: Learner, phone: str) -> Learner:
-    """Change the learner's mobile number (E.164; '' removes it if an email remains)."""
+def learner_phone_set(
+    *, learner: Learner, phone: str, verified: bool = False, now: datetime | None = None
+) -> Learner:
+    """Change the learner's mobile number (E.164; '' removes it if an email remains).
+    `verified`: the learner has just typed back a code sent to it."""
     learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    if learner.phone != phone:
+        learner.phone_verified_at = None
     learner.phone = phone
+    if verified and phone:
+        learner.phone_verified_at = now or timezone.now()
     if not (learner.phone or learner.email):
         raise ValidationError(
             _("Please give a mobile number or an email address, so that we can reach you."),
             code="no_contact",
         )
     _save_learner(learner)
+    return learner
+
+
+@transaction.atomic
+def learner_claim(
+    *,
+    user: AbstractBaseUser,
+    phone: str,
+    email: str = "",
+    preferred_language: str = "",
+    now: datetime | None = None,
+) -> Learner | None:
+    """Give a new account the learner that counter staff registered with `phone`, once the
+    account's holder has typed back a code texted to that number (so they hold it). Their
+    counter enrollments then appear on /my/. What staff recorded (name, year of birth, paper
+    consent) stays; an email address is added if the learner had none. None if the number
+    is not (or no longer) an unclaimed learner's, e.g. someone else claimed it first."""
+    learner = Learner.objects.select_for_update().filter(phone=phone, user__isnull=True).first()
+    if learner is None or Learner.objects.filter(user=user).exists():
+        return None
+    learner.user = user
+    learner.phone_verified_at = now or timezone.now()
+    if email and not learner.email:
+        learner.email = email
+    if preferred_language:
+        learner.preferred_language = preferred_language
+    learner.save()
     return learner

@@ -4,12 +4,16 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import translation
 
-PO_FILE = Path(settings.BASE_DIR) / "locale" / "zh_Hant" / "LC_MESSAGES" / "django.po"
+import pytest
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
-def test_every_interface_string_has_a_traditional_chinese_translation():
+@pytest.mark.parametrize("locale", ["zh_Hant", "vi"])
+def test_every_interface_string_has_a_translation(locale):
+    po_file = LOCALE / locale / "LC_MESSAGES" / "django.po"
     result = subprocess.run(
-        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(PO_FILE)],
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po_file)],
         capture_output=True,
         text=True,
         check=True,
@@ -24,3 +28,9 @@ def test_interface_is_traditional_chinese_by_default_and_english_on_request():
         assert translation.gettext("Search") == "搜尋"
     with translation.override("en"):
         assert translation.gettext("Search") == "Search"
+
+
+def test_vietnamese_is_offered_for_new_immigrants():
+    assert "vi" in dict(settings.LANGUAGES)
+    with translation.override("vi"):
+        assert translation.gettext("Search") != "Search"

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "enrollment.middleware.RateLimitedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -288,8 +289,10 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[EZ-Learn] "
 # "Send me a sign-in code" by email or text message: no password to remember.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
-# A code at sign-up needs the learner to record that the number was verified (not stored yet).
-ACCOUNT_PHONE_VERIFICATION_ENABLED = False
+# A mobile number is proved by typing back a texted code: at sign-up (which is also how an
+# account claims a learner first registered at a counter) and at the next login if it was not.
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
 # Where text messages go: the log by default; production sets a provider's backend.
 EZLEARN_SMS_BACKEND = os.environ.get("EZLEARN_SMS_BACKEND", "enrollment.phone.ConsoleSmsBackend")
 

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from enrollment.models import Enrollment, Learner, Notification
 from enrollment.notifications import SUBJECTS
+from enrollment.phone import LocmemSmsBackend
 from enrollment.services import enrollment_cancel, enrollment_create
 from tests.factories import CoursePageFactory, LearnerFactory
 
@@ -29,7 +30,15 @@ def _no_sideways_scrolling(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_citizen_signs_up_enrolls_and_moves_up_from_the_waiting_list(page, catalogue):
+@pytest.fixture
+def sms_outbox(settings):
+    settings.EZLEARN_SMS_BACKEND = "enrollment.phone.LocmemSmsBackend"
+    LocmemSmsBackend.outbox.clear()
+    yield LocmemSmsBackend.outbox
+    LocmemSmsBackend.outbox.clear()
+
+
+def test_citizen_signs_up_enrolls_and_moves_up_from_the_waiting_list(page, catalogue, sms_outbox):
     excel = CoursePageFactory(parent=catalogue, title="Excel 入門（板橋）", slug="excel-banqiao")
     line = CoursePageFactory(
         parent=catalogue, title="LINE 視訊通話（板橋）", slug="line-video-banqiao", capacity=1
@@ -56,10 +65,19 @@ def test_citizen_signs_up_enrolls_and_moves_up_from_the_waiting_list(page, catal
     form.locator("#id_password2").fill("sunrise-over-banqiao-42")
     form.locator("button[type=submit]").click()
 
+    # A code comes by text message to prove the number is hers; she types it back.
+    expect(page).to_have_url(re.compile(r"/accounts/phone/verify/"))
+    assert _no_sideways_scrolling(page), "the code page scrolls sideways on a phone"
+    assert [message.to for message in sms_outbox] == [PHONE_STORED]
+    code = re.search(r"(?<![A-Z0-9])([A-Z0-9]{6})(?![A-Z0-9])", sms_outbox[0].body).group(1)
+    page.locator("#id_code").fill(code)
+    page.locator("main form button[type=submit]").first.click()
+
     # Back where she started: "Enroll in this course?", one big button.
     expect(page).to_have_url(re.compile(rf"/enroll/{excel.pk}/$"))
     learner = Learner.objects.get(email=EMAIL)
     assert (learner.name, learner.birth_year, learner.phone) == ("林美玲", 1956, PHONE_STORED)
+    assert learner.phone_verified_at is not None
     assert learner.preferred_language == "zh-hant"
     assert "林美玲" in page.locator("main").inner_text()
     page.locator("main form button[type=submit]").click()

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -19,6 +20,7 @@ User = get_user_model()
 PASSWORD = "correct horse battery staple"
 SIGNUP = "/accounts/signup/"
 LOGIN = "/accounts/login/"
+VERIFY_PHONE = "/accounts/phone/verify/"
 
 
 @pytest.fixture(autouse=True)
@@ -53,10 +55,19 @@ def signup_data(**overrides):
     return data
 
 
-def learner_with_account(*, phone="+886912345678", email="mei@example.test"):
+def learner_with_account(*, phone="+886912345678", email="mei@example.test", verified=True):
     user = UserFactory(email=email)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-    return LearnerFactory(user=user, phone=phone, email=email)
+    return LearnerFactory(
+        user=user,
+        phone=phone,
+        email=email,
+        phone_verified_at=timezone.now() if verified and phone else None,
+    )
+
+
+def texted_code(sms_outbox) -> str:
+    return re.search(r"code is (\S+)\.", sms_outbox[-1].body).group(1)
 
 
 def test_sign_up_by_email_creates_the_account_and_the_learner_and_sends_the_verification_mail(
@@ -87,19 +98,65 @@ def test_email_confirmation_link_verifies_the_address(client):
     assert EmailAddress.objects.get(email="lan@example.test").verified
 
 
-def test_sign_up_by_mobile_only_stores_the_number_in_e164(client):
+def test_sign_up_by_mobile_only_stores_the_number_in_e164_and_texts_a_code(client, sms_outbox):
     response = client.post(SIGNUP, signup_data(phone="０９１２－３４５－６７８"))
     assert response.status_code == 302, response.content.decode()
+    assert response["Location"] == VERIFY_PHONE
     learner = Learner.objects.get()
     assert learner.phone == "+886912345678"
     assert learner.email == ""
-    assert learner.user.is_authenticated
+    assert learner.phone_verified_at is None
+    assert [m.to for m in sms_outbox] == ["+886912345678"]
     assert mail.outbox == []
 
 
-def test_sign_up_returns_to_the_enrollment_it_started_from(client):
-    response = client.post(f"{SIGNUP}?next=/enroll/5/", signup_data(phone="0912345678"))
+def test_typing_back_the_texted_code_verifies_the_mobile_and_signs_in(client, sms_outbox):
+    client.post(SIGNUP, signup_data(phone="0912345678"))
+    response = client.post(VERIFY_PHONE, {"code": texted_code(sms_outbox)})
+    assert response.status_code == 302
+    assert Learner.objects.get().phone_verified_at is not None
+    assert client.get("/my/").status_code == 200
+
+
+def test_a_wrong_code_is_refused_and_nothing_is_verified(client, sms_outbox):
+    client.post(SIGNUP, signup_data(phone="0912345678"))
+    code = texted_code(sms_outbox)
+    wrong = "000000" if code != "000000" else "111111"
+    response = client.post(VERIFY_PHONE, {"code": wrong})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert Learner.objects.get().phone_verified_at is None
+    assert client.get("/my/").status_code == 302  # not signed in
+
+
+def test_sign_up_returns_to_the_enrollment_it_started_from(client, sms_outbox):
+    client.post(f"{SIGNUP}?next=/enroll/5/", signup_data(phone="0912345678"))
+    response = client.post(VERIFY_PHONE, {"code": texted_code(sms_outbox)})
     assert response["Location"] == "/enroll/5/"
+
+
+def test_sign_up_by_email_only_goes_straight_on(client):
+    response = client.post(f"{SIGNUP}?next=/enroll/5/", signup_data(email="lan@example.test"))
+    assert response["Location"] == "/enroll/5/"
+
+
+def test_login_with_a_mobile_never_verified_asks_for_the_texted_code_first(client, sms_outbox):
+    learner_with_account(phone="+886912345678", verified=False)
+    response = client.post(LOGIN, {"login": "0912345678", "password": PASSWORD})
+    assert response["Location"] == VERIFY_PHONE
+    assert client.get("/my/").status_code == 302
+    client.post(VERIFY_PHONE, {"code": texted_code(sms_outbox)})
+    assert Learner.objects.get().phone_verified_at is not None
+    assert client.get("/my/").status_code == 200
+
+
+def test_changing_the_mobile_in_the_profile_makes_it_unverified_again():
+    from enrollment.services import learner_profile_save
+
+    learner = learner_with_account(phone="+886912345678")
+    learner_profile_save(user=learner.user, data={"phone": "+886922333444"})
+    learner.refresh_from_db()
+    assert learner.phone_verified_at is None
 
 
 def test_sign_up_needs_a_mobile_number_or_an_email_address(client):
@@ -149,14 +206,57 @@ def test_signing_up_again_and_again_with_a_registered_mobile_is_slowed_down_not_
     assert len(sms_outbox) == 1
 
 
-def test_sign_up_with_the_mobile_of_a_learner_registered_at_a_counter_creates_nothing(
-    client, sms_outbox
+def test_a_learner_registered_at_a_counter_claims_their_record_by_the_texted_code(
+    client, sms_outbox, catalogue
 ):
-    LearnerFactory(user=None, phone="+886912345678")
-    client.post(SIGNUP, signup_data(phone="0912-345-678"))
-    assert not User.objects.exists()
+    from enrollment.models import Enrollment
+    from tests.factories import CoursePageFactory
+
+    counter_learner = LearnerFactory(user=None, phone="+886912345678", name="陳阿嬤", email="")
+    enrollment = Enrollment.objects.create(
+        learner=counter_learner,
+        course=CoursePageFactory(parent=catalogue),
+        status=Enrollment.Status.CONFIRMED,
+        seat_kind=Enrollment.SeatKind.GENERAL,
+        channel=Enrollment.Channel.ASSISTED,
+    )
+    response = client.post(
+        SIGNUP, signup_data(name="陳阿嬤", phone="0912-345-678", email="chen@example.test")
+    )
+    assert response["Location"] == VERIFY_PHONE
     assert Learner.objects.count() == 1
+    assert Learner.objects.get().user is None  # not before the code is typed back
     assert [m.to for m in sms_outbox] == ["+886912345678"]
+
+    response = client.post(VERIFY_PHONE, {"code": texted_code(sms_outbox)}, follow=True)
+    counter_learner.refresh_from_db()
+    assert counter_learner.user == User.objects.get(email="chen@example.test")
+    assert counter_learner.phone_verified_at is not None
+    assert counter_learner.email == "chen@example.test"
+    assert "service counter" in response.content.decode()
+    assert enrollment.course.title in client.get("/my/").content.decode()
+
+
+def test_a_claim_abandoned_before_the_code_leaves_the_counter_learner_unclaimed(client, sms_outbox):
+    counter_learner = LearnerFactory(user=None, phone="+886912345678")
+    client.post(SIGNUP, signup_data(phone="0912345678"))
+    # Someone else tries the same number at once, from another browser: slowed down.
+    response = Client().post(SIGNUP, signup_data(phone="0912345678"))
+    assert response.status_code == 429
+    counter_learner.refresh_from_db()
+    assert counter_learner.user is None
+    assert Learner.objects.count() == 1
+
+
+def test_a_wrong_code_never_hands_over_a_counter_learner(client, sms_outbox):
+    counter_learner = LearnerFactory(user=None, phone="+886912345678")
+    client.post(SIGNUP, signup_data(phone="0912345678"))
+    code = texted_code(sms_outbox)
+    for wrong in ("000000", "111111", "222222"):
+        if wrong != code:
+            client.post(VERIFY_PHONE, {"code": wrong})
+    counter_learner.refresh_from_db()
+    assert counter_learner.user is None
 
 
 def test_login_by_email(client):
@@ -187,13 +287,15 @@ def test_login_box_with_a_landline_says_it_is_not_a_mobile(client):
 
 
 def test_sign_in_by_a_code_sent_by_text_message(client, sms_outbox):
-    learner_with_account(phone="+886912345678")
+    learner_with_account(phone="+886912345678", verified=False)
     response = client.post("/accounts/login/code/", {"phone": "0912-345-678", "email": ""})
     assert response.status_code == 302
     code = re.search(r"code is (\S+)\.", sms_outbox[0].body).group(1)
     response = client.post(response["Location"], {"code": code})
     assert response.status_code == 302
     assert client.get("/my/").status_code == 200
+    # Typing back a code texted to the number also proves the number.
+    assert Learner.objects.get().phone_verified_at is not None
 
 
 def test_password_reset_mail_is_sent_and_its_link_sets_a_new_password(client):
