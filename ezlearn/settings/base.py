@@ -293,6 +293,9 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # account claims a learner first registered at a counter) and at the next login if it was not.
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
+# Six digits, no dashes: easy to read off a phone and to type on its number pad.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_FORMAT = ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT
 # Where text messages go: the log by default; production sets a provider's backend.
 EZLEARN_SMS_BACKEND = os.environ.get("EZLEARN_SMS_BACKEND", "enrollment.phone.ConsoleSmsBackend")
 
