@@ -325,3 +325,13 @@ def test_login_and_sign_up_pages_render_in_traditional_chinese(client, settings)
     page = client.get(SIGNUP).content.decode()
     assert 'lang="zh-hant"' in page
     assert "密碼" in page  # allauth's own translation of "Password"
+
+
+def test_sign_up_errors_are_summed_up_at_the_top_with_a_link_to_each_field(client):
+    response = client.post(SIGNUP, signup_data(birth_year="nineteen", phone="02-2950-0000"))
+    page = response.content.decode()
+    start = page.index('class="error-summary"')
+    summary = page[start : page.index("</div>", start)]
+    assert 'href="#id_birth_year"' in summary
+    assert 'href="#id_phone"' in summary
+    assert page.index('class="error-summary"') < page.index('id="id_name"')
