@@ -13,6 +13,10 @@ class LearnerFactory(factory.django.DjangoModelFactory):
     birth_year = 1980
     phone = factory.Sequence(lambda n: f"+8869{n:08d}")
     email = factory.Sequence(lambda n: f"learner{n}@example.test")
+    # An account's learner has finished sign-up, so typed back the code texted to the number.
+    phone_verified_at = factory.LazyAttribute(
+        lambda learner: timezone.now() if getattr(learner, "user", None) and learner.phone else None
+    )
 
     class Params:
         senior = factory.Trait(birth_year=1950)
