@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, District
 
-from .attendance import NewLearner, SelfIdentificationAnswers
+from .attendance import NewLearner, NoContact, SelfIdentificationAnswers
 from .choices import IndigenousNation, OriginCountry, SelfIdentification
 from .models import Learner
-from .phone import phone_normalise
+from .phone import any_phone_normalise, landline_normalise, phone_normalise
 from .staff_selectors import courses_open_for_counter
 from .validators import person_name_normalise, validate_person_name
 
@@ -43,10 +43,12 @@ class CheckInCodeForm(forms.Form):
 
 
 class PhoneSearchForm(forms.Form):
+    """One box for a mobile number or, for citizens without one, a home landline."""
+
     phone = forms.CharField(
-        label=_("Mobile number"),
+        label=_("Mobile or home phone number"),
         max_length=30,
-        help_text=_("As the citizen says it, e.g. 0912-345-678."),
+        help_text=_("As the citizen says it, e.g. 0912-345-678 or 02-2950-0000."),
         widget=forms.TextInput(
             attrs={"inputmode": "tel", "autocomplete": "off", "autofocus": True}
         ),
@@ -57,8 +59,11 @@ class PhoneSearchForm(forms.Form):
         kwargs.setdefault("auto_id", "search_%s")
         super().__init__(*args, **kwargs)
 
+    kind = ""  # "mobile" or "landline", once valid
+
     def clean_phone(self) -> str:
-        return phone_normalise(self.cleaned_data["phone"])
+        self.kind, number = any_phone_normalise(self.cleaned_data["phone"])
+        return number
 
 
 def _course_label(course: CoursePage) -> str:
@@ -137,6 +142,15 @@ class CounterNewLearnerForm(CounterEnrollForm):
     phone = forms.CharField(
         label=_("Mobile number"),
         max_length=30,
+        required=False,
+        help_text=_("Leave empty if the citizen has no mobile phone."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    landline = forms.CharField(
+        label=_("Home phone (landline)"),
+        max_length=30,
+        required=False,
+        help_text=_("Only for a citizen without a mobile phone, e.g. 02-2950-0000."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     email = forms.EmailField(label=_("Email (optional)"), required=False)
@@ -164,6 +178,7 @@ class CounterNewLearnerForm(CounterEnrollForm):
 
     field_order = [
         "phone",
+        "landline",
         "name",
         "alternate_name",
         "birth_year",
@@ -215,10 +230,19 @@ class CounterNewLearnerForm(CounterEnrollForm):
         return name
 
     def clean_phone(self) -> str:
-        return phone_normalise(self.cleaned_data["phone"])
+        phone = self.cleaned_data["phone"]
+        return phone_normalise(phone) if phone.strip() else ""
+
+    def clean_landline(self) -> str:
+        landline = self.cleaned_data["landline"]
+        return landline_normalise(landline) if landline.strip() else ""
 
     def clean(self):
         data = super().clean()
+        if not any(data.get(name) for name in ("phone", "landline", "email")) and not any(
+            name in self.errors for name in ("phone", "landline", "email")
+        ):
+            self.add_error("phone", NoContact.message)
         if data.get("indigenous") != SelfIdentification.YES:
             data["indigenous_nation"] = ""
         if data.get("new_immigrant") != SelfIdentification.YES:
@@ -248,6 +272,7 @@ class CounterNewLearnerForm(CounterEnrollForm):
             birth_year=data["birth_year"],
             district=data["district"],
             phone=data["phone"],
+            landline=data["landline"],
             email=data["email"],
             preferred_language=data["preferred_language"],
             self_identification=answers,

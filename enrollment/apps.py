@@ -11,5 +11,10 @@ class EnrollmentConfig(AppConfig):
         from courses.demo import demo_data_seeded
 
         from .demo import demo_enrollment_seed
+        from .receivers import certificate_queue_on_course_completed
+        from .signals import course_completed
 
         demo_data_seeded.connect(demo_enrollment_seed, dispatch_uid="enrollment-demo")
+        course_completed.connect(
+            certificate_queue_on_course_completed, dispatch_uid="enrollment-certificate"
+        )

@@ -31,7 +31,7 @@ from .models import (
     Enrollment,
     Learner,
 )
-from .phone import phone_normalise
+from .phone import landline_normalise, phone_normalise
 from .services import course_seats_ensure, enrollment_create
 from .signals import course_completed
 from .staff_selectors import (
@@ -84,6 +84,10 @@ class ConsentMissing(EnrollmentError):
 
 class InvalidPhone(EnrollmentError):
     message = _("Enter a Taiwanese mobile number, e.g. 0912-345-678.")
+
+
+class NoContact(EnrollmentError):
+    message = _("Give a mobile number, a landline or an email address, so that we can reach them.")
 
 
 # --- check-in codes and their QR ----------------------------------------------------------
@@ -292,6 +296,13 @@ def _learner_phone(raw: str) -> str:
         raise InvalidPhone(error.messages[0]) from error
 
 
+def _learner_landline(raw: str) -> str:
+    try:
+        return landline_normalise(raw)
+    except ValidationError as error:
+        raise InvalidPhone(error.messages[0]) from error
+
+
 @dataclass(frozen=True)
 class SelfIdentificationAnswers:
     """Optional self-identification, copied from the learner's paper form."""
@@ -320,8 +331,9 @@ class NewLearner:
 
     name: str
     birth_year: int
-    phone: str
+    phone: str = ""  # a mobile number
     district: District | None = None
+    landline: str = ""  # for citizens without a mobile phone
     email: str = ""
     alternate_name: str = ""
     preferred_language: str = "zh-hant"
@@ -378,16 +390,30 @@ def learner_consent_record_paper(
 def learner_find_or_create_for_counter(
     *, new_learner: NewLearner, actor: AbstractBaseUser | None, now: datetime | None = None
 ) -> tuple[Learner, bool]:
-    """The learner with this phone number, or a new one registered by `actor`.
+    """The learner with this mobile number, or a new one registered by `actor`.
 
+    Without a mobile number: a landline or an email address reaches them (a landline is
+    shared in a household, so the same landline, name and year of birth is the same person).
     Self-identification is stored only with paper consent (ConsentRecord, channel paper);
     answers without it are refused. An existing learner is returned unchanged: their profile
     is theirs to edit."""
     if not new_learner.self_identification.is_empty() and not new_learner.paper_consent:
         raise ConsentMissing
-    phone = _learner_phone(new_learner.phone)
+    phone = _learner_phone(new_learner.phone) if new_learner.phone else ""
+    landline = _learner_landline(new_learner.landline) if new_learner.landline else ""
+    if not (phone or landline or new_learner.email):
+        raise NoContact
     with transaction.atomic():
-        if existing := Learner.objects.filter(phone=phone).first():
+        if phone:
+            existing = Learner.objects.filter(phone=phone).first()
+        else:
+            same_person = Q(name=new_learner.name, birth_year=new_learner.birth_year)
+            existing = (
+                Learner.objects.filter(same_person, landline=landline).first()
+                if landline
+                else Learner.objects.filter(same_person, email=new_learner.email, phone="").first()
+            )
+        if existing is not None:
             return existing, False
         try:
             with transaction.atomic():
@@ -397,6 +423,7 @@ def learner_find_or_create_for_counter(
                     birth_year=new_learner.birth_year,
                     district=new_learner.district,
                     phone=phone,
+                    landline=landline,
                     email=new_learner.email,
                     preferred_language=new_learner.preferred_language,
                     registered_by=actor,

@@ -11,6 +11,7 @@ import random
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db.models import Count
 from django.utils import timezone, translation
 
@@ -18,11 +19,13 @@ from courses.demo import SeedReport
 from courses.models import CoursePage, CourseSeats, District, TargetGroup
 
 from .attendance import attendance_meets_rule
+from .certificates import certificate_issue
 from .choices import IndigenousNation, OriginCountry, SelfIdentification
 from .models import (
     CONSENT_TEXT,
     CONSENT_VERSION,
     Attendance,
+    Certificate,
     ConsentRecord,
     Enrollment,
     Learner,
@@ -31,6 +34,12 @@ from .models import (
 from .services import enrollment_cancel, enrollment_create
 
 SEED = 2026
+# Rendering a certificate takes about a tenth of a second: the demo issues a handful (the demo
+# citizen's first), enough for /my/ and the verification page; `certificates_sweep` (Celery
+# beat) or "Issue all" in the admin issues the rest.
+DEMO_CERTIFICATES = 25
+DEMO_CITIZEN_USERNAME = "learner"
+DEMO_CITIZEN_PASSWORD = "ezlearn-learner"  # noqa: S105
 DEMO_PHONE_PREFIX = "+88690055"  # invented numbers: +886 900 55x xxx
 LEARNER_COUNT = 420
 
@@ -305,3 +314,59 @@ def demo_enrollment_seed(*, report: SeedReport, **kwargs) -> None:
     rng = random.Random(SEED)
     learners = demo_learners_setup(rng, report)
     demo_enrollments_setup(rng, learners, report)
+    demo_certificates_setup(report)
+
+
+def _demo_citizen(report: SeedReport) -> Learner | None:
+    """A citizen's account (username `learner`) for a demo learner who completed a course, so
+    /my/ shows certificates. Existing accounts keep their passwords."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=DEMO_CITIZEN_USERNAME).first()
+    if user is not None:
+        report.count("citizen accounts", created=False)
+        return Learner.objects.filter(user=user).first()
+    learner = (
+        Learner.objects.filter(
+            phone__startswith=DEMO_PHONE_PREFIX,
+            user__isnull=True,
+            enrollments__status=Enrollment.Status.COMPLETED,
+        )
+        .exclude(email="")
+        .order_by("pk")
+        .first()
+    )
+    if learner is None:
+        return None
+    user = user_model.objects.create(
+        username=DEMO_CITIZEN_USERNAME,
+        email=learner.email,
+        first_name=learner.name,
+        password=make_password(DEMO_CITIZEN_PASSWORD),
+    )
+    learner.user = user
+    # An invented number nobody can receive a code on: marked verified so sign-in works.
+    learner.phone_verified_at = timezone.now()
+    learner.save(update_fields=["user", "phone_verified_at"])
+    report.count("citizen accounts", created=True)
+    return learner
+
+
+def demo_certificates_setup(report: SeedReport) -> None:
+    """Certificates for the demo citizen's completed courses and a few other demo learners,
+    issued through the real service (rendered and stored)."""
+    citizen = _demo_citizen(report)
+    demo_certificates = Certificate.objects.filter(
+        enrollment__learner__phone__startswith=DEMO_PHONE_PREFIX
+    )
+    if demo_certificates.exists():
+        report.count("certificates", created=False, number=demo_certificates.count())
+        return
+    completed = Enrollment.objects.filter(
+        status=Enrollment.Status.COMPLETED,
+        learner__phone__startswith=DEMO_PHONE_PREFIX,
+        certificates__isnull=True,
+    ).select_related("learner", "course")
+    chosen = list(completed.filter(learner=citizen)) if citizen else []
+    chosen += list(completed.exclude(learner=citizen).order_by("pk")[:DEMO_CERTIFICATES])
+    issued = sum(certificate_issue(enrollment=enrollment)[1] for enrollment in chosen)
+    report.count("certificates", created=True, number=issued)

@@ -35,3 +35,26 @@ class CancellationClosed(EnrollmentError):
 
 class NotLive(EnrollmentError):
     message = _("This enrollment is no longer active.")
+
+
+class CertificateError(EnrollmentError):
+    message = _("Sorry, this certificate could not be changed.")
+
+
+class CertificateNotAvailable(CertificateError):
+    message = _("A certificate is issued only for a course the learner has completed.")
+
+
+class CertificateReasonRequired(CertificateError):
+    message = _("Please give a reason: it is kept in the certificate's history.")
+
+
+class CertificateRevoked(CertificateError):
+    message = _("This certificate has been revoked and cannot be re-issued or changed.")
+
+
+class CertificateSuperseded(CertificateError):
+    message = _(
+        "This certificate has already been replaced by a newer one. Work on the current "
+        "certificate instead."
+    )

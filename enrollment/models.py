@@ -1,4 +1,4 @@
-"""Learners, their enrollments, attendance and the outbox of messages to them."""
+"""Learners, their enrollments, attendance, the outbox of messages to them and certificates."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from courses.models import CoursePage, CourseSession, District, TargetGroup
 
@@ -77,6 +80,15 @@ class Learner(models.Model):
     # When the learner proved they hold `phone` (an SMS code). Empty for numbers typed in at a
     # counter or not yet confirmed; a new number clears it.
     phone_verified_at = models.DateTimeField(_("mobile phone verified"), null=True, blank=True)
+    # For seniors with no mobile phone, registered at a counter: staff call them. Not unique
+    # (a couple shares one), never used to sign in or for text messages.
+    landline = models.CharField(
+        _("landline"),
+        max_length=16,
+        blank=True,
+        db_index=True,
+        help_text=_("A home phone for someone without a mobile phone, e.g. 02-2950-0000."),
+    )
     email = models.EmailField(_("email"), blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="zh-hant"
@@ -130,7 +142,7 @@ class Learner(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                name="learner_has_phone_or_email", condition=~Q(phone="", email="")
+                name="learner_can_be_reached", condition=~Q(phone="", email="", landline="")
             ),
         ]
 
@@ -314,3 +326,286 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.enrollment_id}"
+
+
+# --- certificates ---------------------------------------------------------------------------
+
+# Crockford base32: no I, L, O, U, so a code read aloud or typed from paper is unambiguous.
+CERTIFICATE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# 20 symbols x 5 bits = 100 bits of randomness: unguessable, and short enough to type.
+CERTIFICATE_CODE_LENGTH = 20
+CERTIFICATE_CODE_GROUP = 4
+
+
+def new_certificate_code() -> str:
+    return "".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(CERTIFICATE_CODE_LENGTH))
+
+
+def certificate_code_group(code: str) -> str:
+    """ABCD1234... → ABCD-1234-..., as printed and shown."""
+    size = CERTIFICATE_CODE_GROUP
+    return "-".join(code[i : i + size] for i in range(0, len(code), size))
+
+
+def certificate_upload_to(instance: Certificate, filename: str) -> str:
+    return f"certificates/{instance.issued_at:%Y}/{instance.code}.pdf"
+
+
+class Certificate(models.Model):
+    """A certificate of attendance for a completed enrollment.
+
+    What it says is a snapshot taken when it was issued, so a later edit of the course or the
+    learner never changes a certificate already handed out; a corrected name means re-issuing
+    (a new code; the old certificate is superseded and says so when verified). At most one
+    certificate per enrollment is not superseded (a database constraint)."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        SUPERSEDED = "superseded", _("Superseded")
+        REVOKED = "revoked", _("Revoked")
+
+    enrollment = models.ForeignKey(
+        Enrollment,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("enrollment"),
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=CERTIFICATE_CODE_LENGTH,
+        unique=True,
+        default=new_certificate_code,
+        editable=False,
+        help_text=_("The public verification code, stored without dashes."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.VALID
+    )
+
+    learner_name = models.CharField(_("learner's name"), max_length=80)
+    learner_other_name = models.CharField(_("learner's other name"), max_length=80, blank=True)
+    course_title = models.CharField(_("course"), max_length=255)
+    hours = models.DecimalField(_("hours attended"), max_digits=6, decimal_places=2)
+    first_day = models.DateField(_("first day"), null=True, blank=True)
+    last_day = models.DateField(_("last day"), null=True, blank=True)
+    venue_name = models.CharField(_("venue"), max_length=100, blank=True)
+    venue_name_en = models.CharField(_("venue (English)"), max_length=100, blank=True)
+    issuer_name = models.CharField(_("issued by"), max_length=200)
+    issuer_name_en = models.CharField(_("issued by (English)"), max_length=200, blank=True)
+
+    pdf = models.FileField(_("PDF"), upload_to=certificate_upload_to, blank=True)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by (staff)"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revoked_reason = models.TextField(_("reason for revoking"), blank=True)
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment"],
+                condition=~Q(status="superseded"),
+                name="certificate_one_current_per_enrollment",
+            ),
+            models.CheckConstraint(
+                name="certificate_revoked_has_date_and_reason",
+                condition=~Q(status="revoked")
+                | (Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
+            ),
+            models.CheckConstraint(
+                name="certificate_superseded_has_date",
+                condition=~Q(status="superseded") | Q(superseded_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_code} {self.learner_name} — {self.course_title}"
+
+    @property
+    def display_code(self) -> str:
+        return certificate_code_group(self.code)
+
+    def get_verify_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("certificates:verify", kwargs={"code": self.display_code})
+
+    @property
+    def verify_url(self) -> str:
+        """Absolute, built from SITE_URL: printed in the QR code by a worker with no request."""
+        return settings.SITE_URL.rstrip("/") + self.get_verify_url()
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == self.Status.VALID
+
+
+class CertificateEvent(models.Model):
+    """The audit trail of a certificate: who issued, re-issued, revoked or printed it, and
+    why."""
+
+    class Action(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        REISSUED = "reissued", _("Re-issued")
+        SUPERSEDED = "superseded", _("Superseded")
+        REVOKED = "revoked", _("Revoked")
+        PRINTED = "printed", _("Printed")
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="events", verbose_name=_("certificate")
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("certificate event")
+        verbose_name_plural = _("certificate events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+@register_setting(icon="doc-full")
+class CertificateSettings(BaseSiteSetting):
+    """What every certificate of a site says about who issues it, and how."""
+
+    issuer_name = models.CharField(
+        _("issuing authority (Chinese)"),
+        max_length=200,
+        default="新北市政府",
+        help_text=_("Printed as the issuer, e.g. the city government or its library."),
+    )
+    issuer_name_en = models.CharField(
+        _("issuing authority (English)"),
+        max_length=200,
+        blank=True,
+        default="New Taipei City Government",
+        help_text=_("The issuer's English name, printed under the Chinese one."),
+    )
+    wording_above = models.CharField(
+        _("wording above the name (Chinese)"),
+        max_length=200,
+        default="特此證明",
+        help_text=_("The sentence printed before the learner's name."),
+    )
+    wording_above_en = models.CharField(
+        _("wording above the name (English)"),
+        max_length=200,
+        blank=True,
+        default="This is to certify that",
+        help_text=_("The English sentence printed before the learner's name."),
+    )
+    wording_below = models.CharField(
+        _("wording below the name (Chinese)"),
+        max_length=300,
+        default="已完成下列課程，特發此證。",
+        help_text=_("The sentence printed after the learner's name, before the course."),
+    )
+    wording_below_en = models.CharField(
+        _("wording below the name (English)"),
+        max_length=300,
+        blank=True,
+        default="has completed the course below.",
+        help_text=_("The English sentence printed after the learner's name."),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logo"),
+        help_text=_("Printed at the top. A PNG or SVG with a transparent background works best."),
+    )
+    signature = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signature"),
+        help_text=_("An image of the signature (or seal) printed above the signatory's name."),
+    )
+    signatory_name = models.CharField(
+        _("signatory"),
+        max_length=100,
+        blank=True,
+        help_text=_("The name printed under the signature, e.g. the mayor or director."),
+    )
+    signatory_title = models.CharField(
+        _("signatory's title (Chinese)"),
+        max_length=100,
+        blank=True,
+        help_text=_("E.g. 市長 or 局長."),
+    )
+    signatory_title_en = models.CharField(
+        _("signatory's title (English)"),
+        max_length=100,
+        blank=True,
+        help_text=_("E.g. Mayor or Director."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("issuer_name"), FieldPanel("issuer_name_en"), FieldPanel("logo")],
+            heading=_("Issuer"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("wording_above"),
+                FieldPanel("wording_above_en"),
+                FieldPanel("wording_below"),
+                FieldPanel("wording_below_en"),
+            ],
+            heading=_("Wording"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("signature"),
+                FieldPanel("signatory_name"),
+                FieldPanel("signatory_title"),
+                FieldPanel("signatory_title_en"),
+            ],
+            heading=_("Signature"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("certificate settings")
+        verbose_name_plural = _("certificate settings")

@@ -3,8 +3,9 @@ them the way Taiwanese people read them, and send them text messages.
 
 People write 0912-345-678, 0912 345 678, (0912)345678, +886 912 345 678, +886-0912-345-678 or
 type full-width digits with an IME (０９１２３４５６７８); all of them are one number, stored as
-+886912345678. Landlines (02-2950-0000) cannot receive codes by text message and are refused
-with a message that says so.
++886912345678. Landlines (02-2950-0000) cannot receive codes by text message: they are refused
+as a learner's mobile number with a message that says so, and kept apart (Learner.landline) for
+seniors who have no mobile phone and are registered at a counter.
 
 Text messages go through a backend chosen by the EZLEARN_SMS_BACKEND setting, so production
 can plug in a provider while development logs the message and tests collect it in a list."""
@@ -60,12 +61,53 @@ def phone_normalise(raw: str) -> str:
     )
 
 
+def landline_normalise(raw: str) -> str:
+    """Return a Taiwanese landline number in E.164 (+886 and the number without its trunk 0,
+    e.g. 02-2950-0000 → +886229500000), or raise ValidationError with a clear message."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    if not text:
+        raise ValidationError(_("Please enter a phone number."), code="required")
+    compact = _SEPARATORS.sub("", text)
+    if _MOBILE_NATIONAL.fullmatch(compact) or _MOBILE_INTERNATIONAL.fullmatch(compact):
+        raise ValidationError(
+            _("This is a mobile number: please enter it as the mobile number."), code="mobile"
+        )
+    if _LANDLINE.fullmatch(compact):
+        national = re.sub(r"^(?:\+|00)?886|^0", "", compact)
+        return f"+886{national.lstrip('0')}"
+    raise ValidationError(
+        _("Please enter a Taiwanese phone number with its area code, e.g. 02-2950-0000."),
+        code="invalid",
+    )
+
+
+def any_phone_normalise(raw: str) -> tuple[str, str]:
+    """("mobile", E.164) or ("landline", E.164) for what counter staff type into one box;
+    ValidationError (phone_normalise's message) if it is neither."""
+    try:
+        return "mobile", phone_normalise(raw)
+    except ValidationError as error:
+        if error.code != "landline":
+            raise
+    return "landline", landline_normalise(raw)
+
+
 def phone_display(e164: str) -> str:
-    """+886912345678 → 0912-345-678, the way it is written in Taiwan. Anything else unchanged."""
-    match = re.fullmatch(r"\+8869(\d{2})(\d{3})(\d{3})", e164 or "")
-    if not match:
-        return e164 or ""
-    return "09{}-{}-{}".format(*match.groups())
+    """+886912345678 → 0912-345-678 and +886229500000 → 02-2950-0000, the way numbers are
+    written in Taiwan. Anything else unchanged."""
+    if match := re.fullmatch(r"\+8869(\d{2})(\d{3})(\d{3})", e164 or ""):
+        return "09{}-{}-{}".format(*match.groups())
+    if match := re.fullmatch(r"\+886([2-8]\d{6,8})", e164 or ""):
+        national = match.group(1)
+        area = next(code for code in _AREA_CODES if national.startswith(code))
+        local = national[len(area) :]
+        return f"0{area}-{local[:-4]}-{local[-4:]}" if len(local) > 6 else f"0{area}-{local}"
+    return e164 or ""
+
+
+# Taiwanese area codes without the trunk 0, longest first (037 Miaoli, 049 Nantou, 082
+# Kinmen, 0826 Wuqiu, 0836 Matsu, 089 Taitung).
+_AREA_CODES = ("826", "836", "37", "49", "82", "89", "2", "3", "4", "5", "6", "7", "8")
 
 
 # --- Text messages ------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from .attendance import (
     attendance_record,
     counter_enroll,
 )
+from .certificate_admin_selectors import learner_valid_certificates
 from .exceptions import EnrollmentError
 from .models import Attendance, Enrollment, Learner
 from .phone import phone_display
@@ -43,6 +44,7 @@ from .staff_selectors import (
     enrollments_for_slip,
     learner_by_phone,
     learner_live_enrollments,
+    learners_by_landline,
     roster_course_list,
     roster_for_session,
     session_default,
@@ -342,10 +344,26 @@ class CounterView(CounterMixin, StaffView):
         search = PhoneSearchForm(request.GET or None)
         context = {"search": search}
         if search.is_valid():
-            phone = search.cleaned_data["phone"]
-            learner = learner_by_phone(phone=phone)
-            context.update(self._forms_for(learner=learner, phone=phone))
+            number = search.cleaned_data["phone"]
+            if search.kind == "mobile":
+                learner = learner_by_phone(phone=number)
+                context.update(self._forms_for(learner=learner, phone=number))
+            else:
+                context.update(self._landline_step(number))
         return self.render_to_response(self.get_context_data(**context))
+
+    def _landline_step(self, landline: str) -> dict:
+        """A household shares its landline: staff choose who is at the counter among the
+        learners with this number, or register someone new with it."""
+        matches = learners_by_landline(landline=landline)
+        chosen = next(
+            (one for one in matches if str(one.pk) == self.request.GET.get("learner")), None
+        )
+        if chosen is not None:
+            return self._forms_for(learner=chosen, phone="")
+        if matches and not self.request.GET.get("new"):
+            return {"matches": matches, "landline": phone_display(landline)}
+        return {"form": CounterNewLearnerForm(initial={"landline": phone_display(landline)})}
 
     def post(self, request, *args, **kwargs):
         learner = None
@@ -370,14 +388,18 @@ class CounterView(CounterMixin, StaffView):
                 form.add_error(None, error.message)
             else:
                 return redirect(url("counter_done", pk=enrollment.pk))
-        phone = learner.phone if learner else request.POST.get("phone", "")
+        if learner is not None:
+            phone = learner.phone or learner.landline
+        else:
+            phone = request.POST.get("phone") or request.POST.get("landline", "")
         search = PhoneSearchForm(initial={"phone": phone_display(phone)})
         # Leave the focus to the form with the errors, not the search box at the top.
         search.fields["phone"].widget.attrs.pop("autofocus", None)
         context = {"search": search, "learner": learner, "form": form}
         if learner is not None:
             context["enrollments"] = learner_live_enrollments(learner=learner)
-            context["learner_phone"] = phone_display(learner.phone)
+            context["certificates"] = learner_valid_certificates(learner=learner)
+            context["learner_phone"] = phone_display(learner.phone or learner.landline)
         return self.render_to_response(self.get_context_data(**context))
 
     def _forms_for(self, *, learner: Learner | None, phone: str) -> dict:
@@ -385,8 +407,9 @@ class CounterView(CounterMixin, StaffView):
             return {"form": CounterNewLearnerForm(initial={"phone": phone_display(phone)})}
         return {
             "learner": learner,
-            "learner_phone": phone_display(learner.phone),
+            "learner_phone": phone_display(learner.phone or learner.landline),
             "enrollments": learner_live_enrollments(learner=learner),
+            "certificates": learner_valid_certificates(learner=learner),
             "form": CounterEnrollForm(),
         }
 

@@ -5,30 +5,22 @@ of the enrollment's check-in URL plus the code itself, large, for typing."""
 
 from __future__ import annotations
 
-from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
-import segno
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-
 from courses.models import CourseSession
 
 from .attendance import enrollment_check_in_url
 from .models import Enrollment
+from .pdf import font_configuration, html_to_pdf, qr_svg
 from .services import waitlist_position
 
+__all__ = ["enrollment_slip_html", "enrollment_slip_pdf", "font_configuration", "qr_svg"]
+
 PAGE_SIZES = {"a5": "A5", "a4": "A4"}
-
-
-@cache
-def font_configuration() -> FontConfiguration:
-    """One per process: building it (fontconfig's font list) costs more than a slip."""
-    return FontConfiguration()
 
 
 def _session_rows(sessions: list[CourseSession]) -> list[dict[str, str]]:
@@ -46,11 +38,6 @@ def _session_rows(sessions: list[CourseSession]) -> list[dict[str, str]]:
             }
         )
     return rows
-
-
-def qr_svg(data: str) -> str:
-    """An inline SVG QR code that scales to the box CSS gives it."""
-    return segno.make(data, error="m").svg_inline(scale=1, border=2, omitsize=True)
 
 
 def enrollment_slip_html(*, enrollment: Enrollment, size: str = "a5") -> str:
@@ -84,7 +71,5 @@ def enrollment_slip_html(*, enrollment: Enrollment, size: str = "a5") -> str:
 
 def enrollment_slip_pdf(*, enrollment: Enrollment, size: str = "a5") -> bytes:
     """The slip as PDF bytes: A5 portrait by default, A4 with size="a4"."""
-    html = enrollment_slip_html(enrollment=enrollment, size=size)
     # Nothing is fetched from outside: the QR code is inline and the fonts are the system's.
-    document = HTML(string=html, base_url=str(settings.BASE_DIR / "static"))
-    return document.write_pdf(font_config=font_configuration())
+    return html_to_pdf(enrollment_slip_html(enrollment=enrollment, size=size))

@@ -244,6 +244,17 @@ def learner_by_phone(*, phone: str) -> Learner | None:
     return Learner.objects.filter(phone=phone).select_related("district").first()
 
 
+def learners_by_landline(*, landline: str) -> list[Learner]:
+    """Learners reached at this (normalised) landline: a household may share one."""
+    if not landline:
+        return []
+    return list(
+        Learner.objects.filter(landline=landline)
+        .select_related("district")
+        .order_by("name", "birth_year", "pk")[:20]
+    )
+
+
 def learner_live_enrollments(*, learner: Learner) -> list[Enrollment]:
     return list(
         Enrollment.objects.filter(learner=learner, status__in=Enrollment.LIVE)

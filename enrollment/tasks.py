@@ -16,6 +16,9 @@ from courses.models import CoursePage
 
 from . import notifications
 from .attendance import course_completion_decide, courses_completion_due
+from .certificate_selectors import enrollments_for_certificate_sweep
+from .certificates import certificate_issue, certificate_issue_queue
+from .models import Enrollment
 from .selectors import courses_due_for_reserved_release
 from .services import reserved_seats_release
 
@@ -84,6 +87,34 @@ def course_completion_decide_course(course_id: int) -> None:
     course = CoursePage.objects.filter(pk=course_id).first()
     if course is not None:
         course_completion_decide(course=course)
+
+
+# Rendering writes a file: a full disk or an unreachable media store passes too.
+CERTIFICATE_TASK_OPTIONS = {
+    **TASK_OPTIONS,
+    "autoretry_for": (OperationalError, InterfaceError, OSError),
+}
+
+
+@shared_task(**CERTIFICATE_TASK_OPTIONS)
+def certificate_issue_task(enrollment_id: int) -> bool:
+    """Render and store the certificate of a completed enrollment. Idempotent: True only on
+    the run that issued it; a second run (or a lost ack) finds it and changes nothing."""
+    enrollment = Enrollment.objects.filter(
+        pk=enrollment_id, status=Enrollment.Status.COMPLETED
+    ).first()
+    if enrollment is None:
+        return False
+    return certificate_issue(enrollment=enrollment)[1]
+
+
+@shared_task(**TASK_OPTIONS)
+def certificates_sweep() -> int:
+    """Queue the certificates that should exist and do not (a worker died mid-batch, the
+    broker was down after completion). Run by beat every 30 minutes."""
+    enrollment_ids = enrollments_for_certificate_sweep()
+    certificate_issue_queue(enrollment_ids)
+    return len(enrollment_ids)
 
 
 def _kick_relay() -> None:

@@ -12,4 +12,9 @@ urlpatterns = [
     path("my/profile/", views.profile, name="profile"),
     path("my/enrollments/<int:pk>/", views.enrollment_detail, name="detail"),
     path("my/enrollments/<int:pk>/cancel/", views.enrollment_cancel_view, name="cancel"),
+    path(
+        "my/certificates/<int:pk>/certificate.pdf",
+        views.certificate_download,
+        name="certificate_download",
+    ),
 ]

@@ -19,6 +19,8 @@ from courses.models import CoursePage
 from courses.selectors import course_detail
 
 from .accounts import current_language
+from .certificate_selectors import learner_certificate_get, learner_certificates
+from .certificates import certificate_pdf
 from .exceptions import EnrollmentError
 from .forms import ProfileForm
 from .learner_selectors import (
@@ -135,8 +137,23 @@ def my_courses(request: HttpRequest) -> HttpResponse:
             "upcoming": upcoming,
             "past": past,
             "now": now,
+            "certificates": list(learner_certificates(user=request.user)),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the learner's own valid certificates as a PDF (another's answers 404)."""
+    certificate = learner_certificate_get(user=request.user, pk=pk)
+    if certificate is None:
+        raise Http404
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificate-{certificate.display_code}.pdf"'
+    )
+    return response
 
 
 @login_required

@@ -7,7 +7,8 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from courses.roles import user_is_administrator, user_is_counter_staff, user_is_instructor
 
-from . import roster
+from . import certificate_admin, roster
+from .certificate_admin_selectors import user_may_issue_certificates
 from .reports import ParticipationReportView
 from .staff_selectors import user_may_use_counter
 
@@ -40,6 +41,51 @@ class StaffViewSet(ViewSet):
             ),
             path("enrollments/<int:pk>/slip.pdf", roster.slip_view, name="slip"),
             path("participation/", ParticipationReportView.as_view(), name="participation"),
+            *self.certificate_urlpatterns(),
+        ]
+
+    def certificate_urlpatterns(self):
+        views = certificate_admin
+        course = "certificates/<int:course_id>/"
+        learner = f"{course}learners/<int:enrollment_id>/"
+        certificate = f"{course}certificates/<int:certificate_id>/"
+        return [
+            path("certificates/", views.CertificateIndexView.as_view(), name="certificates"),
+            path(
+                "certificates/preview.pdf",
+                views.certificate_preview_view,
+                name="certificate_preview",
+            ),
+            path(course, views.CertificateCourseView.as_view(), name="certificates_course"),
+            path(
+                f"{course}issue/",
+                views.CertificateIssueAllView.as_view(),
+                name="certificates_issue_all",
+            ),
+            path(learner, views.CertificateHistoryView.as_view(), name="certificates_history"),
+            path(
+                f"{learner}issue/", views.CertificateIssueView.as_view(), name="certificate_issue"
+            ),
+            path(
+                f"{certificate}certificate.pdf",
+                views.CertificatePdfView.as_view(),
+                name="certificate_pdf",
+            ),
+            path(
+                f"{certificate}reissue/",
+                views.CertificateReissueView.as_view(),
+                name="certificate_reissue",
+            ),
+            path(
+                f"{certificate}revoke/",
+                views.CertificateRevokeView.as_view(),
+                name="certificate_revoke",
+            ),
+            path(
+                "counter/certificates/<int:certificate_id>/print/",
+                views.certificate_counter_print_view,
+                name="certificate_counter_print",
+            ),
         ]
 
 
@@ -113,4 +159,20 @@ def register_participation_menu_item():
         name="participation",
         icon_name="table",
         order=230,
+    )
+
+
+class CertificatesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_may_issue_certificates(user=request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_certificates_menu_item():
+    return CertificatesMenuItem(
+        _("Certificates"),
+        reverse("enrollment_admin:certificates"),
+        name="certificates",
+        icon_name="doc-full",
+        order=215,
     )

@@ -29,6 +29,7 @@ if settings.DEBUG:
 urlpatterns += [
     path("accounts/", include("allauth.urls")),
     path("surveys/", include("surveys.urls")),
+    path("certificates/", include("enrollment.certificate_urls")),
     path("", include("enrollment.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -221,6 +221,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=20),
         "options": {"expires": 50 * 60},
     },
+    # Certificates a worker lost mid-batch (or whose task never reached the broker).
+    "certificates-sweep": {
+        "task": "enrollment.tasks.certificates_sweep",
+        "schedule": crontab(minute="5,35"),
+        "options": {"expires": 25 * 60},
+    },
     # Surveys: daytime only, nobody gets a survey email at night.
     "surveys-invitations-sweep": {
         "task": "surveys.tasks.invitations_sweep",
@@ -232,7 +238,21 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=45, hour="10-18"),
         "options": {"expires": 30 * 60},
     },
+    # Report summaries a lost refresh task left behind (day and night: no email involved).
+    "surveys-report-summaries-refresh-stale": {
+        "task": "surveys.tasks.report_summaries_refresh_stale",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
+    },
 }
+# Public certificate verification (/certificates/verify/): at most LIMIT pages per WINDOW
+# seconds per client address (0 turns the limit off). Behind a reverse proxy name the header
+# carrying the client's address, e.g. HTTP_X_FORWARDED_FOR (its right-most entry is used).
+CERTIFICATES_VERIFY_RATE_LIMIT = (
+    int(os.environ.get("CERTIFICATES_VERIFY_RATE_LIMIT", "30")),
+    int(os.environ.get("CERTIFICATES_VERIFY_RATE_WINDOW", "60")),
+)
+CERTIFICATES_VERIFY_IP_HEADER = os.environ.get("CERTIFICATES_VERIFY_IP_HEADER", "")
 SURVEYS_REMINDER_AFTER_DAYS = int(os.environ.get("SURVEYS_REMINDER_AFTER_DAYS", "4"))
 
 # Wagtail's own background work (reference index, file clean-up) runs immediately.

@@ -11,6 +11,7 @@ from courses.models import District
 from enrollment.attendance import (
     ConsentMissing,
     NewLearner,
+    NoContact,
     SelfIdentificationAnswers,
     counter_enroll,
     learner_find_or_create_for_counter,
@@ -76,13 +77,108 @@ def test_unknown_number_offers_the_new_learner_form_with_the_number(client, staf
     assert course.title in response.content.decode()  # offered in the course choice
 
 
-def test_a_landline_is_refused_with_a_clear_message(client, staff, catalogue):
+def test_an_unknown_landline_offers_the_new_learner_form_with_it_as_home_phone(
+    client, staff, course
+):
+    client.force_login(staff)
+    response = client.get(COUNTER, {"phone": "(02)2950 0000"})
+    form = response.context["form"]
+    assert form["landline"].value() == "02-2950-0000"
+    assert not form["phone"].value()
+
+
+def test_a_senior_with_only_a_landline_is_registered_and_enrolled(client, staff, course):
+    client.force_login(staff)
+    response = client.post(
+        COUNTER, new_learner_data(course, phone="", landline="02 2950 0000", name="陳阿嬤")
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    learner = Learner.objects.get(name="陳阿嬤")
+    assert (learner.phone, learner.landline, learner.email) == ("", "+886229500000", "")
+    assert Enrollment.objects.get(learner=learner).course == course
+    done = client.get(response["Location"]).content.decode()
+    again = client.get(COUNTER, {"phone": "02-2950-0000", "learner": learner.pk})
+    assert f"learner={learner.pk}" in done  # "Another course for this learner"
+    assert again.context["learner"] == learner
+    assert "02-2950-0000" in again.content.decode()
+
+
+def test_a_citizen_with_no_phone_and_no_email_is_asked_how_to_reach_them(
+    client, staff, course, english
+):
+    client.force_login(staff)
+    response = client.post(COUNTER, new_learner_data(course, phone="", landline="", email=""))
+    assert response.status_code == 200
+    assert "a landline or an email address" in response.context["form"].errors["phone"][0]
+    assert 'value="林阿美"' in response.content.decode()  # what was typed is kept
+    assert not Learner.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("landline", "0912-345-678", "This is a mobile number"),
+        ("landline", "12345", "area code"),
+        ("phone", "02-2950-0000", "landline"),
+    ],
+)
+def test_numbers_in_the_wrong_box_get_a_clear_message(
+    client, staff, course, english, field, typed, message
+):
+    client.force_login(staff)
+    data = new_learner_data(course, phone="", landline="")
+    data[field] = typed
+    response = client.post(COUNTER, data)
+    assert message in response.context["form"].errors[field][0]
+    assert not Learner.objects.exists()
+
+
+def test_a_shared_landline_lets_staff_choose_who_is_at_the_counter(client, staff, course):
+    grandma = LearnerFactory(name="陳阿嬤", phone="", email="", landline="+886229500000")
+    grandpa = LearnerFactory(name="陳阿公", phone="", email="", landline="+886229500000")
     client.force_login(staff)
     response = client.get(COUNTER, {"phone": "02-2950-0000"})
-    assert "市內電話" in response.content.decode()  # zh-hant, the default interface language
-    response = client.get(COUNTER, {"phone": "02-2950-0000"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert "landline" in response.content.decode()
+    assert response.context["matches"] == [grandpa, grandma] or set(
+        response.context["matches"]
+    ) == {grandma, grandpa}
     assert response.context.get("form") is None
+    response = client.get(COUNTER, {"phone": "02-2950-0000", "learner": grandpa.pk})
+    assert response.context["learner"] == grandpa
+    response = client.get(COUNTER, {"phone": "02-2950-0000", "new": "1"})
+    assert response.context["form"]["landline"].value() == "02-2950-0000"
+
+
+def test_a_learner_id_not_on_this_landline_is_not_shown(client, staff, course):
+    LearnerFactory(name="陳阿嬤", phone="", email="", landline="+886229500000")
+    stranger = LearnerFactory(name="王先生", phone="+886911000111")
+    client.force_login(staff)
+    response = client.get(COUNTER, {"phone": "02-2950-0000", "learner": stranger.pk})
+    assert response.context.get("learner") is None
+    assert "王先生" not in response.content.decode()
+
+
+def test_registering_the_same_landline_person_twice_finds_the_first(staff, course):
+    first, created = learner_find_or_create_for_counter(
+        new_learner=NewLearner(name="陳阿嬤", birth_year=1944, landline="02-2950-0000"),
+        actor=staff,
+    )
+    again, created_again = learner_find_or_create_for_counter(
+        new_learner=NewLearner(name="陳阿嬤", birth_year=1944, landline="(02) 2950-0000"),
+        actor=staff,
+    )
+    spouse, spouse_created = learner_find_or_create_for_counter(
+        new_learner=NewLearner(name="陳阿公", birth_year=1942, landline="02-2950-0000"),
+        actor=staff,
+    )
+    assert (created, created_again, spouse_created) == (True, False, True)
+    assert again == first != spouse
+
+
+def test_the_service_refuses_a_learner_nobody_can_reach(staff):
+    with pytest.raises(NoContact):
+        learner_find_or_create_for_counter(
+            new_learner=NewLearner(name="陳阿嬤", birth_year=1944), actor=staff
+        )
 
 
 def test_new_learner_without_paper_consent_stores_no_self_identification(client, staff, course):

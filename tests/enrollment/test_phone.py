@@ -4,7 +4,14 @@ from django.utils.functional import Promise
 
 import pytest
 
-from enrollment.phone import LocmemSmsBackend, phone_display, phone_normalise, sms_send
+from enrollment.phone import (
+    LocmemSmsBackend,
+    any_phone_normalise,
+    landline_normalise,
+    phone_display,
+    phone_normalise,
+    sms_send,
+)
 from enrollment.validators import person_name_normalise, validate_person_name
 
 MOBILE = "+886912345678"
@@ -156,3 +163,33 @@ def test_too_long_name_message_counts_the_characters():
         validate_person_name("林" * 500)
     with translation.override("en"):
         assert "500" in str(error.value.messages[0]) and "80" in str(error.value.messages[0])
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("02-2950-0000", "+886229500000", "02-2950-0000"),
+        ("(02)2950 0000", "+886229500000", "02-2950-0000"),
+        ("+886 2 2950 0000", "+886229500000", "02-2950-0000"),
+        ("０２－２９５０－００００", "+886229500000", "02-2950-0000"),
+        ("07-123-4567", "+88671234567", "07-123-4567"),
+        ("049-2345678", "+886492345678", "049-234-5678"),
+    ],
+)
+def test_landlines_are_stored_in_e164_and_shown_as_written_in_taiwan(typed, stored, shown):
+    assert landline_normalise(typed) == stored
+    assert phone_display(stored) == shown
+    assert any_phone_normalise(typed) == ("landline", stored)
+
+
+def test_a_mobile_number_is_not_taken_as_a_landline():
+    with pytest.raises(ValidationError) as error:
+        landline_normalise("0912-345-678")
+    assert error.value.code == "mobile"
+    assert any_phone_normalise("0912-345-678") == ("mobile", "+886912345678")
+
+
+@pytest.mark.parametrize("typed", ["", "12345", "02-29"])
+def test_nonsense_is_not_a_landline(typed):
+    with pytest.raises(ValidationError):
+        landline_normalise(typed)
