@@ -15,7 +15,7 @@ BASE_PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	"$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1 \
 	&& { command -v "$$p" || echo "$$p"; } && break; done)
 
-.PHONY: help install fonts run serve test lint format messages makemessages bench lock clean
+.PHONY: help install fonts chromium run serve test lint format messages makemessages bench lock clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -53,6 +53,23 @@ fonts: ## Make sure the Traditional Chinese font for PDFs (Noto Sans CJK TC) is 
 		echo "         apt-get install fonts-noto-cjk   (Debian/Ubuntu)"; \
 	fi
 
+# The browser journeys (tests/e2e) drive Debian's Chromium through Playwright (Playwright's own
+# browser download is not used). Installed when we can; without it those tests are skipped.
+chromium: ## Make sure Chromium is installed for the browser tests
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then \
+		exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing chromium (for the browser tests)…"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -q --no-install-recommends chromium >/dev/null \
+			|| { apt-get update -q >/dev/null && \
+			     apt-get install -y -q --no-install-recommends chromium >/dev/null; } \
+			|| echo "WARNING: could not install chromium: the browser tests will be skipped."; \
+	else \
+		echo "NOTE: chromium is missing, so the browser tests will be skipped. Install it as root:"; \
+		echo "      apt-get install chromium   (Debian/Ubuntu)"; \
+	fi
+
 # Development-only JavaScript tools (axe-core for the accessibility tests); optional.
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
@@ -70,7 +87,7 @@ run: install ## Install, migrate, load demo data and serve http://127.0.0.1:8000
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install ## Install and run checks, lint and the whole test suite
+test: install chromium ## Install and run checks, lint and the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) check

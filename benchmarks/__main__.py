@@ -26,10 +26,10 @@ def main() -> int:
 
     django.setup()
 
-    from benchmarks import catalogue, certificates
+    from benchmarks import catalogue, certificates, reports
 
     failures = 0
-    for benchmark in (catalogue, certificates):
+    for benchmark in (catalogue, certificates, reports):
         failures += 0 if benchmark.run() else 1
     return 1 if failures else 0
 

@@ -129,10 +129,15 @@ def roles_setup(*, home: HomePage, catalogue: CourseIndexPage) -> tuple[Group, G
     user_permissions = Permission.objects.filter(
         content_type__app_label="auth", codename__in=["add_user", "change_user", "view_user"]
     )
+    # Site settings of other apps, by name (the catalogue does not import them).
+    settings_permissions = Permission.objects.filter(
+        content_type__app_label="enrollment", codename="change_certificatesettings"
+    )
     administrators.permissions.add(
         admin_access,
         *_model_permissions(SNIPPET_MODELS, ["add", "change", "delete", "view"]),
         *user_permissions,
+        *settings_permissions,
     )
     for permission in _page_permissions(
         ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "bulk_delete_page"]

@@ -9,10 +9,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from courses.models import CoursePage, CourseSession, District, TargetGroup
@@ -582,6 +584,18 @@ class CertificateSettings(BaseSiteSetting):
     )
 
     panels = [
+        HelpPanel(
+            content=format_lazy(
+                '<p>{}</p><p><a class="button button-secondary" href="{}" target="_blank" '
+                'rel="noopener">{}</a></p>',
+                _(
+                    "What every certificate of this site says. Certificates already issued keep "
+                    "what they said; re-issue one to print the new wording. Save, then preview."
+                ),
+                reverse_lazy("enrollment_admin:certificate_preview"),
+                _("Preview a sample certificate (PDF)"),
+            ),
+        ),
         MultiFieldPanel(
             [FieldPanel("issuer_name"), FieldPanel("issuer_name_en"), FieldPanel("logo")],
             heading=_("Issuer"),

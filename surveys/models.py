@@ -521,3 +521,138 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.value if self.value is not None else self.text[:30]}"
+
+
+# --- report summaries -----------------------------------------------------------------------
+#
+# The satisfaction dashboard reads these instead of Response and Answer, so its cost does not
+# grow with the number of responses (docs/surveys.md, "Reports: data"). They are derived data:
+# `services.report_summary_refresh` rebuilds a course's rows from its responses in one
+# transaction, after each response (a task queued on commit), from Celery beat for anything
+# missed, and with `manage.py survey_report_refresh`. Course attributes (term, venue, category,
+# instructor) and question attributes (kind, topic) are not copied: reports join them, so an
+# edit shows at once.
+#
+# `audience` is "all" (every respondent) or a target group the respondent belonged to when
+# answering. Target groups overlap (an indigenous senior counts in two), so every figure reads
+# exactly one audience and rows of different audiences are never added together.
+
+
+class Audience(models.TextChoices):
+    ALL = "all", _("All respondents")
+    SENIORS = "seniors", _("Seniors")
+    INDIGENOUS = "indigenous", _("Indigenous peoples")
+    NEW_IMMIGRANTS = "new_immigrants", _("New immigrants")
+
+
+# Which Response flag puts a respondent in each target-group audience.
+AUDIENCE_FLAGS = {
+    Audience.SENIORS: "senior",
+    Audience.INDIGENOUS: "indigenous",
+    Audience.NEW_IMMIGRANTS: "new_immigrant",
+}
+
+
+class CourseSummary(models.Model):
+    """One per course with survey activity: its invitations and responses when last refreshed.
+    Its row is also the lock a refresh of the course takes, so two refreshes of one course run
+    one after the other."""
+
+    course = models.OneToOneField(
+        CoursePage,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="survey_summary",
+        verbose_name=_("course"),
+    )
+    invited = models.PositiveIntegerField(_("learners invited"), default=0)
+    responses = models.PositiveIntegerField(_("responses"), default=0)
+    refreshed_at = models.DateTimeField(_("figures as of"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey summary of a course")
+        verbose_name_plural = _("survey summaries of courses")
+
+    def __str__(self) -> str:
+        return f"{self.course_id}: {self.responses}/{self.invited}"
+
+
+class ResponseSummary(models.Model):
+    """How many responses a course got from an audience, by channel (online / paper)."""
+
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # indexed by the unique constraint
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    channel = models.CharField(max_length=10, choices=Response.Channel.choices)
+    responses = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("response summary")
+        verbose_name_plural = _("response summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "audience", "channel"], name="response_summary_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["audience", "course"], name="response_summary_audience")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} {self.audience} {self.channel}: {self.responses}"
+
+
+class QuestionSummary(models.Model):
+    """How many respondents of an audience answered a question in a course (for multiple
+    choice: ticked at least one answer; for free text: wrote something)."""
+
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # indexed by the unique constraint
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="report_summaries", db_index=False
+    )
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    respondents = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("question summary")
+        verbose_name_plural = _("question summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "question", "audience"], name="question_summary_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["audience", "question"], name="question_summary_audience")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} q{self.question_id} {self.audience}: {self.respondents}"
+
+
+class AnswerSummary(models.Model):
+    """How many respondents of an audience gave a question a value in a course: 1–5, 0–10 or
+    the chosen answer's number (each ticked answer of a multiple-choice question counts)."""
+
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # indexed by the unique constraint
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="answer_summaries", db_index=False
+    )
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    value = models.SmallIntegerField()
+    answers = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("answer summary")
+        verbose_name_plural = _("answer summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "question", "audience", "value"], name="answer_summary_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["audience", "question", "value"], name="answer_summary_audience")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} q{self.question_id}={self.value} {self.audience}: {self.answers}"

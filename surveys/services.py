@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +25,20 @@ from enrollment.models import Enrollment
 from .defaults import default_survey_create
 from .emails import invitation_email_compose
 from .exceptions import AlreadyAnswered, AnswersInvalid
-from .models import Answer, Invitation, Question, Response, Survey
+from .models import (
+    AUDIENCE_FLAGS,
+    Answer,
+    AnswerSummary,
+    Audience,
+    CourseSummary,
+    Invitation,
+    Question,
+    QuestionSummary,
+    Response,
+    ResponseSummary,
+    Survey,
+)
+from .report_selectors import report_summary_stale_course_ids
 from .selectors import enrollments_to_invite, survey_for_course, survey_questions
 from .tokens import invitation_token, new_nonce, token_hash
 
@@ -335,4 +348,149 @@ def response_submit(
     invitation.answered = True
     invitation.answered_at = None if survey.anonymous else now
     invitation.save(update_fields=["answered", "answered_at"])
+    report_summary_refresh_queue(course_id=response.course_id)
     return response
+
+
+# --- report summaries -----------------------------------------------------------------------
+
+
+def _audience_counts(field: str, *, flags_at: str, distinct: bool = False) -> dict:
+    """Count `field` for every respondent and for each target group (the respondent's flag
+    on the Response, reached through `flags_at`): one aggregate per audience."""
+    counts = {f"n_{Audience.ALL}": Count(field, distinct=distinct)}
+    for audience, flag in AUDIENCE_FLAGS.items():
+        counts[f"n_{audience}"] = Count(
+            field, distinct=distinct, filter=Q(**{f"{flags_at}{flag}": True})
+        )
+    return counts
+
+
+def _per_audience(row: dict) -> list[tuple[str, int]]:
+    """(audience, count) of a grouped row, leaving out audiences nobody is in."""
+    return [
+        (audience, row[f"n_{audience}"]) for audience in Audience.values if row[f"n_{audience}"]
+    ]
+
+
+def _course_summary_rebuild(course_id: int, now: datetime) -> None:
+    """Replace one course's summary rows with a fresh count, in one transaction, holding the
+    lock on the course's CourseSummary row: a concurrent refresh of the same course waits
+    and then recounts from what is committed, so nothing is counted twice."""
+    with transaction.atomic():
+        CourseSummary.objects.bulk_create(
+            [CourseSummary(course_id=course_id)], ignore_conflicts=True
+        )
+        summary = CourseSummary.objects.select_for_update().get(course_id=course_id)
+        ResponseSummary.objects.filter(course_id=course_id).delete()
+        QuestionSummary.objects.filter(course_id=course_id).delete()
+        AnswerSummary.objects.filter(course_id=course_id).delete()
+
+        responses = Response.objects.filter(course_id=course_id)
+        answers = Answer.objects.filter(response__course_id=course_id)
+        response_rows = [
+            ResponseSummary(
+                course_id=course_id, audience=audience, channel=row["channel"], responses=count
+            )
+            for row in responses.values("channel")
+            .annotate(**_audience_counts("pk", flags_at=""))
+            .order_by()
+            for audience, count in _per_audience(row)
+        ]
+        question_rows = [
+            QuestionSummary(
+                course_id=course_id,
+                question_id=row["question_id"],
+                audience=audience,
+                respondents=count,
+            )
+            for row in answers.values("question_id")
+            .annotate(**_audience_counts("response", flags_at="response__", distinct=True))
+            .order_by()
+            for audience, count in _per_audience(row)
+        ]
+        answer_rows = [
+            AnswerSummary(
+                course_id=course_id,
+                question_id=row["question_id"],
+                audience=audience,
+                value=row["value"],
+                answers=count,
+            )
+            for row in answers.filter(value__isnull=False)
+            .values("question_id", "value")
+            .annotate(**_audience_counts("pk", flags_at="response__"))
+            .order_by()
+            for audience, count in _per_audience(row)
+        ]
+        ResponseSummary.objects.bulk_create(response_rows)
+        QuestionSummary.objects.bulk_create(question_rows)
+        AnswerSummary.objects.bulk_create(answer_rows, batch_size=2000)
+        summary.invited = Invitation.objects.filter(course_id=course_id).count()
+        summary.responses = sum(
+            row.responses for row in response_rows if row.audience == Audience.ALL
+        )
+        summary.refreshed_at = now
+        summary.save(update_fields=["invited", "responses", "refreshed_at"])
+
+
+def report_summary_refresh(
+    *, course_ids: list[int] | None = None, now: datetime | None = None
+) -> int:
+    """Recount the report summary of these courses (None: every course with invitations,
+    responses or a summary) and return how many were refreshed. Each course is replaced in
+    a transaction of its own under its own lock, so a long run never holds many locks and
+    running it twice, or concurrently, gives the same rows."""
+    if course_ids is None:
+        ids = (
+            set(Invitation.objects.values_list("course_id", flat=True).distinct())
+            | set(Response.objects.values_list("course_id", flat=True).distinct())
+            | set(CourseSummary.objects.values_list("course_id", flat=True))
+        )
+    else:
+        ids = set(course_ids)
+    # A course deleted in the meantime has nothing left to count.
+    existing = sorted(CoursePage.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    for course_id in existing:
+        _course_summary_rebuild(course_id, now or timezone.now())
+    return len(existing)
+
+
+def report_summary_refresh_stale(*, now: datetime | None = None) -> int:
+    """The safety net run by Celery beat: refresh every course whose summary disagrees with
+    its live responses or invitations (a lost task, a broker that was down)."""
+    return report_summary_refresh(course_ids=report_summary_stale_course_ids(), now=now)
+
+
+class _SummaryRefreshAfterCommit:
+    """The courses that got responses in a transaction; after commit, one task refreshes
+    their summaries. A broker that cannot be reached is logged, never shown to the learner:
+    beat's stale-summary sweep picks the courses up."""
+
+    def __init__(self) -> None:
+        self.course_ids: set[int] = set()
+
+    def __call__(self) -> None:
+        from .tasks import report_summary_refresh_courses
+
+        try:
+            report_summary_refresh_courses.delay(sorted(self.course_ids))
+        except Exception:  # any broker failure (or, run eagerly, any refresh failure)
+            logger.warning(
+                "Could not refresh the report summary of courses %s; beat will.",
+                sorted(self.course_ids),
+                exc_info=True,
+            )
+
+
+def report_summary_refresh_queue(*, course_id: int) -> None:
+    """Refresh the course's report summary after this transaction commits: one task per
+    transaction, however many responses it stored."""
+    connection = transaction.get_connection()
+    for _sids, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _SummaryRefreshAfterCommit):
+            callback.course_ids.add(course_id)
+            return
+    callback = _SummaryRefreshAfterCommit()
+    callback.course_ids.add(course_id)
+    transaction.on_commit(callback)

@@ -3,7 +3,8 @@ and may run twice: the service locks the invitation and checks `sent_at` / `remi
 the transaction that sends. Only transient database errors are retried here; a failed send is
 recorded on the invitation and picked up by the sweep.
 
-The beat schedule is CELERY_BEAT_SCHEDULE in ezlearn/settings/base.py."""
+The beat schedule is CELERY_BEAT_SCHEDULE in ezlearn/settings/base.py (the invitation sweep,
+reminders, and the stale report-summary sweep)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,15 @@ def invitations_sweep() -> tuple[int, int]:
 def invitation_reminders_send_due() -> int:
     """Remind, once, those who have not answered after SURVEYS_REMINDER_AFTER_DAYS."""
     return services.invitation_reminders_send_due()
+
+
+@shared_task(**TASK_OPTIONS)
+def report_summary_refresh_courses(course_ids: list[int]) -> int:
+    """Recount the report summary of courses that got responses (queued after commit)."""
+    return services.report_summary_refresh(course_ids=course_ids)
+
+
+@shared_task(**TASK_OPTIONS)
+def report_summaries_refresh_stale() -> int:
+    """Beat's safety net: recount every course whose summary disagrees with its responses."""
+    return services.report_summary_refresh_stale()

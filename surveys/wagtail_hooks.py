@@ -1,11 +1,13 @@
 """The Surveys menu of the Wagtail admin: surveys (snippets with their questions inline), the
-responses (read-only; paper ones marked), and keying in paper forms."""
+responses (read-only; paper ones marked), keying in paper forms and the satisfaction reports
+(with their panel on the admin home)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
 from wagtail.admin.views.generic import IndexView
@@ -14,7 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
 
-from . import admin_views
+from . import admin_views, report_selectors, report_views
 from .models import Response, Survey
 from .selectors import survey_is_in_use, user_may_key_in_paper
 
@@ -124,12 +126,45 @@ class PaperEntryViewSet(ViewSet):
         ]
 
 
+class ReportsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return report_selectors.user_can_read_reports(request.user)
+
+
+class SatisfactionReportViewSet(ViewSet):
+    """/admin/surveys/reports/…: the dashboard, its exports and the PDF report, for
+    administrators (everything) and instructors (their own courses)."""
+
+    name = "survey_reports"
+    url_prefix = "surveys/reports"
+    url_namespace = report_views.NAMESPACE
+    icon = "table"
+    menu_label = _("Satisfaction reports")
+    menu_item_class = ReportsMenuItem
+
+    def get_urlpatterns(self):
+        export = report_views.ReportExportView
+        return [
+            path("", report_views.SatisfactionReportView.as_view(), name="index"),
+            path("export.csv", export.as_view(kind="csv"), name="export_csv"),
+            path("export.xlsx", export.as_view(kind="xlsx"), name="export_xlsx"),
+            path("report.pdf", export.as_view(kind="pdf"), name="report_pdf"),
+        ]
+
+
 class SurveysMenu(ViewSetGroup):
     menu_label = _("Surveys")
     menu_icon = "form"
     menu_name = "surveys"
     menu_order = 240
-    items = (SurveyViewSet, ResponseViewSet, PaperEntryViewSet)
+    items = (SurveyViewSet, ResponseViewSet, PaperEntryViewSet, SatisfactionReportViewSet)
 
 
 register_snippet(SurveysMenu)
+
+
+@hooks.register("construct_homepage_panels")
+def add_satisfaction_panel(request, panels):
+    panel = report_views.home_panel(request)
+    if panel is not None:
+        panels.append(panel)

@@ -666,3 +666,26 @@ def test_counter_print_returns_the_pdf_and_records_who_printed_it(client, catalo
     # A GET (a link preview, a prefetch) never records a print.
     assert client.get(counter_print_url(certificate)).status_code == 405
     assert certificate.events.filter(action=Action.PRINTED).count() == 1
+
+
+def test_certificate_settings_page_explains_itself_and_links_to_the_preview(client, catalogue):
+    client.force_login(AdministratorFactory())
+    site = Site.objects.get(is_default_site=True)
+
+    response = client.get(f"/admin/settings/enrollment/certificatesettings/{site.pk}/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="/admin/enrollment/certificates/preview.pdf"' in html
+    preview = client.get("/admin/enrollment/certificates/preview.pdf")
+    assert preview["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("role", ["instructor", "counter"])
+def test_only_administrators_change_the_certificate_settings(client, catalogue, role):
+    user = InstructorFactory() if role == "instructor" else counter_staff_user()
+    client.force_login(user)
+    site = Site.objects.get(is_default_site=True)
+    response = client.get(f"/admin/settings/enrollment/certificatesettings/{site.pk}/")
+    assert response.status_code == 302  # Wagtail sends them back to the dashboard
+    assert response["Location"] == "/admin/"

@@ -1,6 +1,8 @@
+from django.utils import timezone
+
 import factory
 
-from surveys.models import Invitation, Question, Survey
+from surveys.models import Answer, Invitation, Question, Response, Survey
 from surveys.tokens import invitation_token, new_nonce, token_hash
 
 
@@ -38,3 +40,24 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     survey = factory.SubFactory(SurveyFactory)
     nonce = factory.LazyFunction(new_nonce)
     token_hash = factory.LazyAttribute(lambda o: token_hash(invitation_token(o.nonce)))
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A stored response (as response_submit leaves it) for `course` and `survey`, without
+    an invitation (as for an anonymous survey). Answers are added with AnswerFactory."""
+
+    class Meta:
+        model = Response
+
+    survey = factory.SubFactory(SurveyFactory)
+    channel = Response.Channel.ONLINE
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    response = factory.SubFactory(ResponseFactory)
+    question = factory.SubFactory(QuestionFactory)
+    option = 0

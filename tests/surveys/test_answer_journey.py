@@ -1,6 +1,6 @@
-"""A learner answers from the emailed link in a real browser, on a phone, with the keyboard:
-misses questions, is told which, keeps what was chosen, sends, is thanked, and cannot answer
-twice. (Also guards what only a browser shows: the form posts with a real Origin, so CSRF
+"""A learner answers from the emailed link in a real browser, on a phone, with the keyboard,
+in Vietnamese: misses questions, is told which, keeps what was chosen, sends, is thanked, and
+cannot answer twice. (Also guards what only a browser shows: the form posts with a real Origin, so CSRF
 protection accepts it.)"""
 
 import os
@@ -81,35 +81,36 @@ def in_browser(base_url: str, steps) -> None:
 
 
 def answer_the_survey(page, link: str) -> None:
+    """In Vietnamese: the learner's preferred language, questions included."""
     page.goto(link)
-    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("html").get_attribute("lang") == "vi"
     assert wcag_violations(page) == []
-    content = page.get_by_role("group", name=re.compile("what the course taught"))
-    content.get_by_role("radio", name="Very satisfied", exact=True).check()
-    instructor = page.get_by_role("group", name=re.compile("instructor's teaching"))
-    instructor.get_by_role("radio", name="Satisfied", exact=True).focus()
+    content = page.get_by_role("group", name=re.compile("nội dung khóa học"))
+    content.get_by_role("radio", name="Rất hài lòng", exact=True).check()
+    instructor = page.get_by_role("group", name=re.compile("giảng dạy của giảng viên"))
+    instructor.get_by_role("radio", name="Hài lòng", exact=True).focus()
     page.keyboard.press("Space")
-    page.get_by_role("button", name="Send my answers").click()
+    page.get_by_role("button", name="Gửi câu trả lời").click()
 
     summary = page.get_by_role("alert")
-    assert "Please check your answers" in summary.inner_text()
+    assert "Vui lòng kiểm tra lại câu trả lời" in summary.inner_text()
     assert summary.get_by_role("link").count() == 5  # pace, venue, usefulness, overall, 0–10
-    assert content.get_by_role("radio", name="Very satisfied", exact=True).is_checked()
-    assert instructor.get_by_role("radio", name="Satisfied", exact=True).is_checked()
+    assert content.get_by_role("radio", name="Rất hài lòng", exact=True).is_checked()
+    assert instructor.get_by_role("radio", name="Hài lòng", exact=True).is_checked()
     assert wcag_violations(page) == []
 
-    for topic in ("pace of the classes", "venue and equipment", "daily life", "Overall"):
+    for topic in ("tốc độ của lớp học", "địa điểm và thiết bị", "hằng ngày", "Nhìn chung"):
         group = page.get_by_role("group", name=re.compile(topic))
-        group.get_by_role("radio", name="Satisfied", exact=True).check()
-    recommend = page.get_by_role("group", name=re.compile("recommend"))
+        group.get_by_role("radio", name="Hài lòng", exact=True).check()
+    recommend = page.get_by_role("group", name=re.compile("giới thiệu"))
     recommend.get_by_role("radio", name=re.compile("^9")).check()
-    page.get_by_label(re.compile("Anything else")).fill("Cô giáo dạy rất dễ hiểu, cảm ơn!")
-    page.get_by_role("button", name="Send my answers").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Thank you for your answers"
+    page.get_by_label(re.compile("Bạn còn muốn nói gì")).fill("Cô giáo dạy rất dễ hiểu, cảm ơn!")
+    page.get_by_role("button", name="Gửi câu trả lời").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Cảm ơn bạn đã trả lời"
 
     page.goto(link)
     heading = page.get_by_role("heading", level=1).inner_text()
-    assert heading == "This survey has already been answered"
+    assert heading == "Khảo sát này đã được trả lời"
 
 
 def test_learner_answers_from_the_emailed_link(catalogue, server):
@@ -119,11 +120,12 @@ def test_learner_answers_from_the_emailed_link(catalogue, server):
     last = timezone.now().replace(microsecond=0) - timedelta(days=1)
     course = course_with_sessions(catalogue, starts=[last - timedelta(weeks=1), last])
     enrollment = seat_holder(
-        course, Enrollment.Status.COMPLETED, name="Nguyễn Thị Hoa", preferred_language="en"
+        course, Enrollment.Status.COMPLETED, name="Nguyễn Thị Hoa", preferred_language="vi"
     )
     invitation, _created = invitation_create(enrollment=enrollment)
     invitation_email_send(invitation_id=invitation.pk)
     (email,) = [m for m in mail.outbox if "/surveys/" in m.body]
+    assert "khảo sát" in email.body.lower()  # the invitation is in Vietnamese too
     link = re.search(r"http://testserver(/surveys/\S+/)", email.body).group(1)
 
     in_browser(server.url, lambda page: answer_the_survey(page, link))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
@@ -73,8 +74,18 @@ class Command(BaseCommand):
             f"    password {demo.INSTRUCTOR_PASSWORD}",
             f"  Counter staff:      username {demo.COUNTER_USERNAME}"
             f"    password {demo.COUNTER_PASSWORD}",
-            "  (Users that already existed keep their own passwords.)",
         ]
+        # The demo citizen (made by enrollment's demo receiver) signs in on the public site
+        # with an email address or a mobile number, not a username.
+        citizen = (
+            get_user_model().objects.filter(username="learner").values_list("email", flat=True)
+        ).first()
+        if citizen:
+            lines += [
+                f"  Citizen:            {base_url.rstrip('/')}/accounts/login/",
+                f"                      email {citizen}    password ezlearn-learner",
+            ]
+        lines.append("  (Users that already existed keep their own passwords.)")
         self.stdout.write("")
         self.stdout.write(
             self.style.MIGRATE_HEADING("Demo logins (demo data only, never in production):")
