@@ -13,6 +13,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -41,8 +42,10 @@ from .certificate_admin_selectors import (
     user_may_manage_certificates,
 )
 from .exceptions import EnrollmentError
+from .forms import PersonNameField
 from .models import Certificate, Enrollment
 from .roster import StaffView, url
+from .services import learner_name_correct
 
 COURSES_PER_PAGE = 50
 
@@ -61,6 +64,23 @@ class CertificateReasonForm(forms.Form):
     def __init__(self, *args, help_text: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].help_text = help_text
+
+
+class CertificateReissueForm(CertificateReasonForm):
+    """The reason, and the learner's name as it should be printed: corrected here, it is
+    corrected on the learner's record too (counter-registered learners have no account to do
+    it themselves)."""
+
+    name = PersonNameField(
+        label=_("Name as on the ID card"),
+        help_text=_("Printed on the new certificate and kept on the learner's record."),
+    )
+    alternate_name = PersonNameField(
+        label=_("Other name (optional)"),
+        required=False,
+        help_text=_("E.g. a traditional indigenous name or its Chinese transliteration."),
+    )
+    field_order = ["name", "alternate_name", "reason"]
 
 
 def _pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:
@@ -336,7 +356,7 @@ class CertificateReasonView(CertificateMixin, StaffView):
         return self.render_page(self.make_form())
 
     def post(self, request, *args, **kwargs):
-        form = self.make_form(request.POST)
+        form = self.form = self.make_form(request.POST)
         if not form.is_valid():
             return self.render_page(form)
         try:
@@ -379,12 +399,30 @@ class CertificateReissueView(CertificateReasonView):
     submit_label = _("Re-issue certificate")
     action = "reissue"
 
+    def make_form(self, data=None) -> CertificateReissueForm:
+        learner = self.certificate.enrollment.learner
+        return CertificateReissueForm(
+            data,
+            help_text=self.reason_help,
+            initial={"name": learner.name, "alternate_name": learner.alternate_name},
+        )
+
     def perform(self, *, reason: str) -> None:
         from .certificates import certificate_reissue
 
-        new = certificate_reissue(
-            certificate=self.certificate, actor=self.request.user, reason=reason
-        )
+        data = self.form.cleaned_data
+        with transaction.atomic():
+            learner_name_correct(
+                learner=self.certificate.enrollment.learner,
+                name=data["name"],
+                alternate_name=data["alternate_name"],
+                actor=self.request.user,
+            )
+            new = certificate_reissue(
+                certificate=Certificate.objects.get(pk=self.certificate.pk),
+                actor=self.request.user,
+                reason=reason,
+            )
         messages.success(
             self.request,
             gettext("Certificate re-issued for %(name)s with the new code %(code)s.")

@@ -469,3 +469,19 @@ def learner_claim(
         learner.preferred_language = preferred_language
     learner.save()
     return learner
+
+
+@transaction.atomic
+def learner_name_correct(
+    *, learner: Learner, name: str, alternate_name: str = "", actor: AbstractBaseUser | None
+) -> bool:
+    """Staff correct the name on a learner's record (e.g. against their ID card, before a
+    certificate is re-issued): counter-registered learners cannot do it themselves. Returns
+    whether anything changed; the change is logged with who made it."""
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    if (learner.name, learner.alternate_name) == (name, alternate_name):
+        return False
+    logger.info("Learner %s renamed by user %s", learner.pk, getattr(actor, "pk", None))
+    learner.name, learner.alternate_name = name, alternate_name
+    learner.save(update_fields=["name", "alternate_name", "updated_at"])
+    return True

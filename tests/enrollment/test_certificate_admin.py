@@ -491,39 +491,38 @@ def test_a_refused_reason_is_kept_in_the_form(client, administrator, issued, act
     assert Certificate.objects.count() == 1
 
 
-def test_reissue_page_explains_name_corrections_and_warns_when_the_name_is_unchanged(
-    client, administrator, issued
-):
+def test_reissue_page_offers_the_name_on_record_for_correction(client, administrator, issued):
     client.force_login(administrator)
 
-    html = client.get(certificate_url(issued, "reissue/")).content.decode()
+    response = client.get(certificate_url(issued, "reissue/"))
 
-    assert "Correct the name on the learner's record first" in html
-    assert "still has the same name as the certificate" in html
-
-    learner = issued.enrollment.learner
-    learner.name = "陳阿土"
-    learner.save()
-    html = client.get(certificate_url(issued, "reissue/")).content.decode()
-    assert "still has the same name" not in html
-    assert "陳阿土" in html and "陳阿士" in html
+    assert response.context["form"]["name"].value() == "陳阿士"
+    assert "as on the learner's ID card" in response.content.decode()
 
 
-def test_reissue_after_a_name_correction_supersedes_the_old_certificate_with_an_audit_trail(
+def test_reissue_with_a_corrected_name_fixes_the_record_and_supersedes_the_old_certificate(
     client, administrator, issued
 ):
     learner = issued.enrollment.learner
-    learner.name = "陳阿土"
-    learner.save()
     client.force_login(administrator)
     reason = "Name corrected as on the ID card"
 
-    response = client.post(certificate_url(issued, "reissue/"), {"reason": reason}, follow=True)
+    response = client.post(
+        certificate_url(issued, "reissue/"),
+        {"name": " 陳阿土 ", "alternate_name": "Tali", "reason": reason},
+        follow=True,
+    )
 
+    learner.refresh_from_db()
+    assert (learner.name, learner.alternate_name) == ("陳阿土", "Tali")
     issued.refresh_from_db()
     new = issued.replaced_by
     assert issued.status == Certificate.Status.SUPERSEDED
-    assert (new.status, new.learner_name) == (Certificate.Status.VALID, "陳阿土")
+    assert (new.status, new.learner_name, new.learner_other_name) == (
+        Certificate.Status.VALID,
+        "陳阿土",
+        "Tali",
+    )
     assert new.code != issued.code
     old_event = issued.events.get(action=Action.SUPERSEDED)
     new_event = new.events.get(action=Action.REISSUED)
@@ -536,6 +535,26 @@ def test_reissue_after_a_name_correction_supersedes_the_old_certificate_with_an_
     assert "Superseded" in html and "Re-issued" in html
     assert "林主任" in html  # who did it
     assert reason in html
+    assert "陳阿土" in pdf_text(new.pdf.open("rb").read())
+
+
+@pytest.mark.parametrize("name", ["", "陳\x00阿土", "陳" * 300])
+def test_reissue_with_a_bad_name_changes_nothing_and_keeps_the_reason(
+    client, administrator, issued, name
+):
+    client.force_login(administrator)
+    reason = "Name corrected as on the ID card"
+
+    response = client.post(certificate_url(issued, "reissue/"), {"name": name, "reason": reason})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"]
+    assert reason in response.content.decode()
+    issued.refresh_from_db()
+    issued.enrollment.learner.refresh_from_db()
+    assert issued.status == Certificate.Status.VALID
+    assert issued.enrollment.learner.name == "陳阿士"
+    assert Certificate.objects.count() == 1
 
 
 def test_revoke_with_a_reason_shows_the_certificate_as_revoked(
@@ -564,10 +583,14 @@ def test_a_revoked_certificate_cannot_be_reissued(client, administrator, issued)
     certificate_revoke(certificate=issued, actor=administrator, reason="mistake")
     client.force_login(administrator)
 
-    response = client.post(certificate_url(issued, "reissue/"), {"reason": "name corrected"})
+    response = client.post(
+        certificate_url(issued, "reissue/"), {"name": "陳阿土", "reason": "name corrected"}
+    )
 
     html = response.content.decode()
     assert "has been revoked and cannot be re-issued" in html
+    issued.enrollment.learner.refresh_from_db()
+    assert issued.enrollment.learner.name == "陳阿士"  # nothing half-done
     assert Certificate.objects.count() == 1
     issued.refresh_from_db()
     assert issued.status == Certificate.Status.REVOKED

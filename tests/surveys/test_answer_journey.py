@@ -1,7 +1,7 @@
 """A learner answers from the emailed link in a real browser, on a phone, with the keyboard,
 in Vietnamese: misses questions, is told which, keeps what was chosen, sends, is thanked, and
-cannot answer twice. (Also guards what only a browser shows: the form posts with a real Origin, so CSRF
-protection accepts it.)"""
+cannot answer twice. (Also guards what only a browser shows: the form posts with a real
+Origin, so CSRF protection accepts it.)"""
 
 import os
 import re
