@@ -5,9 +5,12 @@ survey's eight questions at both sizes; only the responses grow (about eight ans
 2.4 million answer rows at the larger size). The dashboard reads the report summary
 (surveys.services.report_summary_refresh), so its cost should not follow the responses.
 
-Target (issue 5): every dashboard variant costs at most MAX_TIME_RATIO times more at 300,000
-responses than at 10,000, with the same number of SQL queries. The comment page (read live
-from the answers, newest first) and the summary refresh are reported, not targeted."""
+Target (issue 5): the dashboard page an administrator opens (GET /admin/surveys/reports/ through
+Django's test client: report, charts, filter options, comments page 1 and the Wagtail admin
+around them) costs at most MAX_TIME_RATIO times more at 300,000 responses than at 10,000, with
+the same number of SQL queries; so do a filtered page and an instructor's page. The selectors
+behind it (`survey_report`, `survey_comments`) and the summary refresh are reported as detail,
+not targeted."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test import Client
 from django.utils import timezone, translation
 
 from benchmarks.common import measure, report
@@ -137,7 +141,23 @@ def _analyze() -> None:
         cursor.execute("ANALYZE")
 
 
+def _page(user, url: str):
+    """GET `url` as `user` (logged in once): the whole page, rendered."""
+    client = Client()
+    client.force_login(user)
+
+    def get() -> None:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}.")
+        response.content  # noqa: B018 — render it all
+
+    return get
+
+
 def run() -> bool:
+    from django.urls import reverse
+
     from surveys.report_selectors import ReportFilters, survey_comments, survey_report
     from surveys.services import default_survey_ensure, report_summary_refresh
 
@@ -146,16 +166,27 @@ def run() -> bool:
     courses, admin, instructor = _catalogue()
     survey = default_survey_ensure()
     latest_term = courses[TERMS - 1].term_id
+    dashboard = reverse("survey_reports:index")
     cases = {
+        "page: dashboard (administrator)": _page(admin, dashboard),
+        "page: one term, seniors": _page(
+            admin, f"{dashboard}?term={latest_term}&target_group=seniors"
+        ),
+        "page: instructor's own": _page(instructor, dashboard),
+    }
+    extra = {
         "dashboard (administrator)": lambda: survey_report(user=admin, filters=ReportFilters()),
         "one term": lambda: survey_report(user=admin, filters=ReportFilters(term=latest_term)),
         "seniors only": lambda: survey_report(
             user=admin, filters=ReportFilters(target_group="seniors")
         ),
         "instructor's own": lambda: survey_report(user=instructor, filters=ReportFilters()),
-    }
-    extra = {
-        "comments, page 1": lambda: survey_comments(user=admin, filters=ReportFilters()),
+        "comments, page 1": lambda: survey_comments(
+            user=admin, filters=ReportFilters(), per_page=20
+        ),
+        "comments, search": lambda: survey_comments(
+            user=admin, filters=ReportFilters(), search="thank", per_page=20
+        ),
     }
     results: dict[str, dict[int, tuple[float, int]]] = {name: {} for name in cases | extra}
     refresh: dict[int, float] = {}
@@ -179,7 +210,7 @@ def run() -> bool:
         targeted = name in cases
         passed = not targeted or (q_small == q_large and ratio <= MAX_TIME_RATIO)
         ok &= passed
-        verdict = ("ok" if passed else "OVER TARGET") if targeted else "(reported)"
+        verdict = ("ok" if passed else "OVER TARGET") if targeted else "(detail)"
         rows.append(
             (
                 name,

@@ -8,19 +8,27 @@ ADMINISTRATORS = "Administrators"
 COUNTER_STAFF = "Counter staff"
 
 
+def _group_names(user: AbstractBaseUser) -> frozenset[str]:
+    """The user's group names, read once per user object (i.e. once per request: admin menus
+    ask several times on every page)."""
+    names = getattr(user, "_ezlearn_group_names", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user._ezlearn_group_names = names
+    return names
+
+
 def user_is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name=ADMINISTRATORS).exists()
+    return ADMINISTRATORS in _group_names(user)
 
 
 def user_is_instructor(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and user.groups.filter(name=INSTRUCTORS).exists())
+    return bool(user.is_authenticated and INSTRUCTORS in _group_names(user))
 
 
 def user_is_counter_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return bool(
-        user.is_authenticated and user.is_active and user.groups.filter(name=COUNTER_STAFF).exists()
-    )
+    return bool(user.is_authenticated and user.is_active and COUNTER_STAFF in _group_names(user))

@@ -39,6 +39,7 @@ from .models import (
     CourseSummary,
     Invitation,
     Question,
+    QuestionSummary,
     Response,
     ResponseSummary,
 )
@@ -52,8 +53,9 @@ TARGET_GROUPS = ("seniors", "indigenous", "new_immigrants")
 # Breakdown dimensions, in the order the dashboard shows them.
 DIMENSIONS = ("course", "instructor", "district", "category", "target_group")
 
-# Counting every comment that matches would read all of them; up to this many are counted,
-# beyond it CommentPage.total is None ("more than COMMENTS_COUNT_LIMIT").
+# Counting every comment that contains a search would read all of them; up to this many are
+# counted, beyond it CommentPage.total is None ("more than COMMENTS_COUNT_LIMIT"). Without a
+# search the total comes from the report summary instead (see survey_comments).
 COMMENTS_COUNT_LIMIT = 1000
 
 Kind = Question.Kind
@@ -788,10 +790,18 @@ def survey_comments(
     responses there are: the responses that carry a matching comment, walked newest first
     down the `submitted_at` index with one index probe each and stopped after `per_page` + 1,
     then their comments. A page holds the comments of `per_page` responses (one each on a
-    survey with one free-text question). `total` counts such responses up to
-    COMMENTS_COUNT_LIMIT and is None beyond (counting further would read every response).
-    No name, invitation or exact time ever leaves here. With a target-group filter whose
-    group is a small cell: no comments and no total."""
+    survey with one free-text question).
+
+    `total` is how many such responses there are. A page that is not full ends the list, so
+    it gives the total itself. Otherwise, without a search, the total is the report
+    summary's count of respondents who wrote something (one small grouped query, whatever
+    the number of responses; as of the last refresh, and never less than the pages already
+    seen). Counting live would read every matching response, up to COMMENTS_COUNT_LIMIT of
+    them, so the cost would grow with the responses until the limit. With a search, or
+    where a survey in scope has more than one free-text question (a respondent could be
+    counted twice), the matching responses are counted live up to COMMENTS_COUNT_LIMIT and
+    `total` is None beyond. No name, invitation or exact time ever leaves here. With a
+    target-group filter whose group is a small cell: no comments and no total."""
     page = max(int(page or 1), 1)
     per_page = max(int(per_page or 1), 1)
     audience = _audience(filters)
@@ -824,9 +834,15 @@ def survey_comments(
     )
     has_next = len(ids) > per_page
     ids = ids[:per_page]
-    if page == 1 and not has_next:
-        total: int | None = len(ids)
-    else:
+    total: int | None = None
+    if not has_next and (ids or page == 1):
+        total = start + len(ids)
+    elif not search:
+        total = _comments_summarised(scope, audience)
+        if total is not None and ids:
+            # The summary may lag behind the live list by the latest responses.
+            total = max(total, start + len(ids) + (1 if has_next else 0))
+    if total is None:
         counted = responses.order_by()[: COMMENTS_COUNT_LIMIT + 1].count()
         total = counted if counted <= COMMENTS_COUNT_LIMIT else None
     rows = (
@@ -860,6 +876,21 @@ def survey_comments(
         has_next=has_next,
         total=total,
     )
+
+
+def _comments_summarised(scope: _Scope, audience: str) -> int | None:
+    """Respondents in scope who wrote something, from the report summary; None where that
+    is not the number of responses with a comment (a survey with two free-text questions)."""
+    row = QuestionSummary.objects.filter(
+        scope.at("course__"), audience=audience, question__kind=Kind.TEXT
+    ).aggregate(
+        respondents=Sum("respondents"),
+        questions=Count("question", distinct=True),
+        surveys=Count("question__survey", distinct=True),
+    )
+    if row["questions"] != row["surveys"]:
+        return None
+    return row["respondents"] or 0
 
 
 # --- keeping the summary fresh --------------------------------------------------------------
