@@ -674,3 +674,13 @@ def test_the_threshold_comes_from_the_setting(settings):
 def test_cells_cannot_hold_more_than_the_total():
     with pytest.raises(ValueError):
         suppress_small_cells({"a": 5, "b": 6}, total=10)
+
+
+def test_comment_search_has_a_trigram_index_on_postgresql(on_postgresql):
+    """`icontains` on free-text answers is served by a GIN trigram index (migration 0006)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'answer_text_trgm'")
+        (definition,) = cursor.fetchone()
+    assert "gin_trgm_ops" in definition and "upper(text)" in definition
