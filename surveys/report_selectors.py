@@ -14,7 +14,7 @@ data").
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from courses.models import Category, CoursePage, CourseSession, District, TargetGroup, Term
 from courses.people import person_name
 from courses.roles import user_is_administrator, user_is_instructor
-from enrollment.selectors import small_cell_threshold
+from enrollment.selectors import Suppression, suppress_small_cells
 
 from .models import (
     AUDIENCE_FLAGS,
@@ -234,58 +234,6 @@ def report_filter_options(*, user: User) -> dict[str, Any]:
         "instructors": instructors,
         "target_groups": [(code, str(labels[code])) for code in TARGET_GROUPS],
     }
-
-
-# --- small-cell suppression -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """What a table must hide: some of its cells and, rarely, its total."""
-
-    cells: frozenset = frozenset()
-    total: bool = False
-
-    def hides(self, key: Hashable) -> bool:
-        return key in self.cells
-
-
-def suppress_small_cells(
-    counts: Mapping[Hashable, int],
-    *,
-    total: int | None = None,
-    threshold: int | None = None,
-) -> Suppression:
-    """The one rule for publishing counts of people (EZLEARN_SMALL_CELL_THRESHOLD, 10).
-
-    `counts` are the cells of one table: how many respondents each row stands for. A cell
-    with fewer than `threshold` is hidden (primary suppression; an empty cell is hidden too,
-    so a hidden cell never stands out as the non-empty one).
-
-    Pass `total` when the cells split a population that is shown (each person in exactly one
-    cell; cells missing from `counts` are taken as unshown). Then a hidden cell could be
-    recomputed as the total minus the shown cells, so the hidden cells together must hold no
-    one or at least `threshold` people: the smallest shown cells are hidden as well until
-    they do (complementary suppression), and if no cell is left to hide, the total too.
-
-    Leave `total` out for cells that overlap (target groups: an indigenous senior is in two)
-    or that do not add up to anything shown: no subtraction recovers one of them."""
-    if threshold is None:
-        threshold = small_cell_threshold()
-    hidden = {key for key, count in counts.items() if count < threshold}
-    if total is None:
-        return Suppression(frozenset(hidden))
-    unshown = total - sum(counts.values())
-    if unshown < 0:
-        raise ValueError("The cells hold more people than the total.")
-    shown = sorted(
-        (key for key in counts if key not in hidden), key=lambda key: (counts[key], str(key))
-    )
-    while 0 < unshown + sum(counts[key] for key in hidden) < threshold:
-        if not shown:
-            return Suppression(frozenset(hidden), total=True)
-        hidden.add(shown.pop(0))
-    return Suppression(frozenset(hidden))
 
 
 # --- the dashboard --------------------------------------------------------------------------
